@@ -1,0 +1,2 @@
+/** The login endpoint. */
+package dev.switchboard.auth.boundary;

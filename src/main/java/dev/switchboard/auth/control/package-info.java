@@ -1,0 +1,2 @@
+/** Signing keys, token issue and strict verification, passwords, the first admin. */
+package dev.switchboard.auth.control;

@@ -1,0 +1,2 @@
+/** Users and verified callers. */
+package dev.switchboard.auth.entity;

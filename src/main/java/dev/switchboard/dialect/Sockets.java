@@ -1,0 +1,26 @@
+package dev.switchboard.dialect;
+
+import dev.switchboard.hub.entity.Transport;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Makes the hub's transport for a WebSocket session, with the configured write timeout. */
+@ApplicationScoped
+public class Sockets {
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    @ConfigProperty(name = "hub.write-timeout-seconds", defaultValue = "10")
+    long writeTimeoutSeconds;
+
+    public Transport transport(Session session) {
+        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.switchboard.dialect.node;
+
+import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.Sockets;
+import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.hub.control.Connection;
+import dev.switchboard.hub.control.RateLimit;
+import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.node.control.NodeIdentity;
+
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code node} dialect at {@code /api/ws} (spec/node.md). The handshake was already authenticated by the
+ * {@code HandshakeGuard}; here a connection is registered with the hub, greeted, and its messages dispatched.
+ * A bad message gets an {@code error} frame and the connection stays open.
+ */
+@ServerEndpoint(value = "/api/ws", configurator = HandshakeConfigurator.class)
+public class NodeEndpoint {
+
+    static final String DIALECT = "node";
+    private static final Logger LOG = Logger.getLogger(NodeEndpoint.class.getName());
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    Sockets sockets;
+
+    @Inject
+    NodeIdentity identity;
+
+    @Inject
+    @ConfigProperty(name = "node.max-message-bytes", defaultValue = "10485760")
+    int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "node.rate-limit.per-second", defaultValue = "1000")
+    double ratePerSecond;
+
+    private Connection connection;
+    private RateLimit rateLimit;
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxTextMessageBufferSize(maxMessageBytes);
+        session.setMaxBinaryMessageBufferSize(maxMessageBytes);
+        String user = session.getUserPrincipal() == null ? null : session.getUserPrincipal().getName();
+        connection = hub.open(DIALECT, user, sockets.transport(session));
+        rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
+        hub.send(connection, NodeFrames.connected(identity.peerId()));
+    }
+
+    @OnMessage
+    public void text(String text) {
+        hub.received(connection, text.length());
+        long now = System.nanoTime();
+        if (!rateLimit.tryAcquire(now)) {
+            if (rateLimit.shouldReport(now)) {
+                hub.send(connection, NodeCodec.error(NodeCodec.RATE_LIMITED,
+                        "Too many messages; retry after " + rateLimit.retryAfterMillis() + " ms"));
+            }
+            return;
+        }
+        Object decoded = NodeCodec.decode(text);
+        if (decoded instanceof NodeCodec.Malformed m) {
+            LOG.fine(() -> "node.message.refused code=" + m.code() + " connection=" + connection.id());
+            hub.send(connection, NodeCodec.error(m.code(), m.error()));
+            return;
+        }
+        NodeCodec.Inbound message = (NodeCodec.Inbound) decoded;
+        switch (message.type()) {
+            case "ping" -> hub.send(connection, NodeFrames.pong());
+            case "pong" -> hub.pong(connection);
+            default -> hub.send(connection, NodeCodec.error(NodeCodec.UNKNOWN_TYPE,
+                    "Unknown message type: " + truncate(message.type())));
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        hub.received(connection, data.remaining());
+        hub.send(connection, NodeCodec.error(NodeCodec.INVALID_MESSAGE, "Binary frames are not part of the node protocol"));
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        hub.pong(connection);
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        if (connection != null) {
+            hub.closed(connection);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.log(Level.FINE, "node.socket.error session=" + session.getId(), failure);
+        if (connection != null && !session.isOpen()) {
+            hub.closed(connection);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}

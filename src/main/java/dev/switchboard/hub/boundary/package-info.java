@@ -1,0 +1,2 @@
+/** The protocol-independent hub: connect, publish already-encoded frames, disconnect. */
+package dev.switchboard.hub.boundary;

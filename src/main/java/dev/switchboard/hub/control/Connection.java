@@ -1,0 +1,96 @@
+package dev.switchboard.hub.control;
+
+import dev.switchboard.hub.entity.Frame;
+import dev.switchboard.hub.entity.Transport;
+
+/**
+ * One client connection as the hub sees it: who, over which dialect, its outbound queue and liveness clock.
+ * Created by {@code Hub.open}; the dialect keeps a reference for the life of the socket.
+ */
+public final class Connection {
+
+    private final String id;
+    private final String dialect;
+    private final String user;
+    private final Transport transport;
+    private final long openedAtMillis;
+    private Outbound outbound;
+    private volatile long lastSeenNanos;
+    private volatile long lastPingNanos;
+    private volatile boolean open = true;
+
+    Connection(String id, String dialect, String user, Transport transport, long nowNanos) {
+        this.id = id;
+        this.dialect = dialect;
+        this.user = user;
+        this.transport = transport;
+        this.openedAtMillis = System.currentTimeMillis();
+        this.lastSeenNanos = nowNanos;
+        this.lastPingNanos = nowNanos;
+    }
+
+    void attach(Outbound outbound) {
+        this.outbound = outbound;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String dialect() {
+        return dialect;
+    }
+
+    /** The authenticated user name, or {@code null} for an anonymous connection. */
+    public String user() {
+        return user;
+    }
+
+    public long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    boolean offer(Frame frame) {
+        return outbound.offer(frame);
+    }
+
+    int queued() {
+        return outbound.queued();
+    }
+
+    /** Marks the connection closed; @return whether it was open until now. */
+    boolean markClosed() {
+        synchronized (this) {
+            if (!open) {
+                return false;
+            }
+            open = false;
+        }
+        outbound.close();
+        return true;
+    }
+
+    void seen(long nowNanos) {
+        lastSeenNanos = nowNanos;
+    }
+
+    long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    long lastPingNanos() {
+        return lastPingNanos;
+    }
+
+    void pinged(long nowNanos) {
+        lastPingNanos = nowNanos;
+    }
+}

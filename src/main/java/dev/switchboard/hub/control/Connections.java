@@ -1,0 +1,121 @@
+package dev.switchboard.hub.control;
+
+import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.hub.entity.Frame;
+import dev.switchboard.hub.entity.Transport;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The registry of open connections by dialect, and what happens to each one's outbound queue. */
+public final class Connections {
+
+    private static final Logger LOG = Logger.getLogger(Connections.class.getName());
+
+    private final int outboundQueueMax;
+    private final ConcurrentHashMap<String, Set<Connection>> byDialect = new ConcurrentHashMap<>();
+    private final HubCounters counters = new HubCounters();
+
+    public Connections(int outboundQueueMax) {
+        this.outboundQueueMax = outboundQueueMax;
+    }
+
+    public Connection open(String dialect, String user, Transport transport) {
+        Connection connection = new Connection(UUID.randomUUID().toString(), dialect, user, transport, System.nanoTime());
+        connection.attach(new Outbound(transport, outboundQueueMax, new Outbound.Listener() {
+            @Override
+            public void written(Frame frame) {
+                counters.framesOut.increment();
+                counters.bytesOut.add(frame.bytes());
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                LOG.log(Level.FINE, "hub.write.failed connection=" + connection.id(), failure);
+                if (connection.isOpen()) {
+                    counters.writeFailures.increment();
+                    close(connection, Disconnect.writeFailed());
+                }
+            }
+        }));
+        byDialect.computeIfAbsent(dialect, d -> ConcurrentHashMap.newKeySet()).add(connection);
+        counters.opened.increment();
+        return connection;
+    }
+
+    public void forget(Connection connection) {
+        if (connection.markClosed()) {
+            counters.closed.increment();
+        }
+        Set<Connection> set = byDialect.get(connection.dialect());
+        if (set != null) {
+            set.remove(connection);
+        }
+    }
+
+    public void close(Connection connection, Disconnect reason) {
+        forget(connection);
+        connection.transport().close(reason);
+    }
+
+    public boolean send(Connection connection, Frame frame) {
+        if (connection.offer(frame)) {
+            return true;
+        }
+        if (connection.isOpen()) {
+            counters.slowConsumerDrops.increment();
+            LOG.info(() -> "hub.slow-consumer closed connection=" + connection.id() + " dialect=" + connection.dialect());
+            close(connection, Disconnect.slowConsumer());
+        }
+        return false;
+    }
+
+    public void received(Connection connection, int bytes) {
+        connection.seen(System.nanoTime());
+        if (bytes > 0) {
+            counters.framesIn.increment();
+            counters.bytesIn.add(bytes);
+        }
+    }
+
+    public Collection<Connection> of(String dialect) {
+        Set<Connection> set = byDialect.get(dialect);
+        return set == null ? Set.of() : set;
+    }
+
+    public int count() {
+        int n = 0;
+        for (Set<Connection> set : byDialect.values()) {
+            n += set.size();
+        }
+        return n;
+    }
+
+    public HubCounters counters() {
+        return counters;
+    }
+
+    /** @return {pinged, closed} */
+    public int[] keepAlive(long now, long pingIntervalNanos, long pongTimeoutNanos) {
+        int pinged = 0;
+        int closed = 0;
+        for (Set<Connection> set : byDialect.values()) {
+            for (Connection c : set) {
+                if (now - c.lastSeenNanos() > pongTimeoutNanos) {
+                    counters.pongTimeouts.increment();
+                    close(c, Disconnect.pongTimeout());
+                    closed++;
+                } else if (now - c.lastPingNanos() >= pingIntervalNanos) {
+                    c.pinged(now);
+                    c.transport().ping();
+                    pinged++;
+                }
+            }
+        }
+        return new int[] {pinged, closed};
+    }
+}

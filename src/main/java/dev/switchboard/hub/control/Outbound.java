@@ -1,0 +1,120 @@
+package dev.switchboard.hub.control;
+
+import dev.switchboard.hub.entity.Frame;
+import dev.switchboard.hub.entity.Transport;
+
+import java.util.ArrayDeque;
+
+/**
+ * A connection's bounded outbound queue with at most one asynchronous write in flight.
+ * {@link #offer} never blocks: it either hands the frame to the transport, queues it, or reports an overflow,
+ * after which the queue refuses everything and the owner closes the connection.
+ * A transport that completes writes on the calling thread is drained in a loop, not by recursion.
+ */
+public final class Outbound {
+
+    /** What the owner hears about: frames written, and the one terminal failure. */
+    public interface Listener {
+        void written(Frame frame);
+
+        void failed(Throwable failure);
+    }
+
+    private final Transport transport;
+    private final int capacity;
+    private final Listener listener;
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
+    private boolean writing;
+    private boolean closed;
+    private Thread sender;
+    private boolean completedInline;
+
+    public Outbound(Transport transport, int capacity, Listener listener) {
+        this.transport = transport;
+        this.capacity = capacity;
+        this.listener = listener;
+    }
+
+    /** @return {@code false} when the queue is full or already closed; the caller then closes the connection */
+    public boolean offer(Frame frame) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (writing) {
+                if (queue.size() >= capacity) {
+                    closed = true;
+                    queue.clear();
+                    return false;
+                }
+                queue.addLast(frame);
+                return true;
+            }
+            writing = true;
+        }
+        pump(frame);
+        return true;
+    }
+
+    /** Refuses all further frames and drops what is queued. */
+    public synchronized void close() {
+        closed = true;
+        queue.clear();
+    }
+
+    public synchronized int queued() {
+        return queue.size();
+    }
+
+    private void pump(Frame first) {
+        Frame frame = first;
+        while (true) {
+            Thread me = Thread.currentThread();
+            synchronized (this) {
+                sender = me;
+                completedInline = false;
+            }
+            Frame current = frame;
+            transport.send(current.text(), failure -> sent(current, failure));
+            synchronized (this) {
+                if (sender == me) {
+                    sender = null;
+                }
+                if (!completedInline) {
+                    return;
+                }
+                frame = closed ? null : queue.pollFirst();
+                if (frame == null) {
+                    writing = false;
+                    return;
+                }
+            }
+        }
+    }
+
+    private void sent(Frame frame, Throwable failure) {
+        if (failure != null) {
+            synchronized (this) {
+                closed = true;
+                writing = false;
+                queue.clear();
+            }
+            listener.failed(failure);
+            return;
+        }
+        listener.written(frame);
+        Frame next;
+        synchronized (this) {
+            if (sender == Thread.currentThread()) {
+                completedInline = true;
+                return;
+            }
+            next = closed ? null : queue.pollFirst();
+            if (next == null) {
+                writing = false;
+                return;
+            }
+        }
+        pump(next);
+    }
+}

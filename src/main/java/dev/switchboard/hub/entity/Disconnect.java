@@ -1,0 +1,26 @@
+package dev.switchboard.hub.entity;
+
+/** Why the server closes a connection: a WebSocket close code (RFC 6455 §7.4) and a short reason. */
+public record Disconnect(int code, String reason) {
+
+    public static final int NORMAL = 1000;
+    public static final int GOING_AWAY = 1001;
+    public static final int POLICY_VIOLATION = 1008;
+    public static final int TOO_BIG = 1009;
+    public static final int TRY_AGAIN_LATER = 1013;
+
+    /** The outbound queue overflowed: the client reads slower than the server writes to it. */
+    public static Disconnect slowConsumer() {
+        return new Disconnect(TRY_AGAIN_LATER, "Outbound queue full: client too slow");
+    }
+
+    /** No pong (or any other frame) arrived within the pong timeout. */
+    public static Disconnect pongTimeout() {
+        return new Disconnect(GOING_AWAY, "Pong timeout");
+    }
+
+    /** A write did not complete within the write timeout, or failed. */
+    public static Disconnect writeFailed() {
+        return new Disconnect(GOING_AWAY, "Write failed or timed out");
+    }
+}

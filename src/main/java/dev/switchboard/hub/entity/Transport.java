@@ -1,0 +1,22 @@
+package dev.switchboard.hub.entity;
+
+/**
+ * The one port every dialect implements: a live connection the hub can write already-encoded frames to.
+ * Implementations must not block in {@link #send}; completion is reported through the callback.
+ */
+public interface Transport {
+
+    /** Starts an asynchronous write of one text frame; {@code done} gets {@code null} on success or the failure. */
+    void send(String frame, SendCallback done);
+
+    /** Sends a WebSocket ping control frame, best effort. */
+    void ping();
+
+    /** Closes the connection with a close code; must not block the caller. */
+    void close(Disconnect reason);
+
+    @FunctionalInterface
+    interface SendCallback {
+        void completed(Throwable failure);
+    }
+}

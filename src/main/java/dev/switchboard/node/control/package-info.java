@@ -1,0 +1,2 @@
+/** This node: identity and periodic status. */
+package dev.switchboard.node.control;

@@ -1,0 +1,2 @@
+/** The node domain's events. */
+package dev.switchboard.node.entity;

@@ -1,0 +1,18 @@
+package dev.switchboard.ops.boundary;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** A request body that is not JSON is the client's fault: 400 with {@code {"error": ...}}, never a 500. */
+@Provider
+public class JsonErrors implements ExceptionMapper<JsonException> {
+    @Override
+    public Response toResponse(JsonException e) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(Json.createObjectBuilder().add("error", "Malformed JSON body").build()).build();
+    }
+}

@@ -1,0 +1,2 @@
+/** Operations endpoints: health checks, the JAX-RS application. */
+package dev.switchboard.ops.boundary;

@@ -1,0 +1,2 @@
+/** Operations: data folder, schema migrations, health. */
+package dev.switchboard.ops.control;
