@@ -1,8 +1,8 @@
 package dev.switchboard.dialect.node;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.hub.entity.Frame;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -10,7 +10,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 
-import java.io.StringReader;
 
 /**
  * The node dialect's envelope {@code {type, payload, timestamp}} (spec/node.md, Message Structure):
@@ -37,8 +36,8 @@ final class NodeCodec {
     /** @return an {@link Inbound} or a {@link Malformed} */
     static Object decode(String text) {
         JsonValue value;
-        try (var reader = Json.createReader(new StringReader(text))) {
-            value = reader.readValue();
+        try {
+            value = JsonText.parse(text);
         } catch (JsonParsingException e) {
             return new Malformed(INVALID_JSON, "Malformed JSON: " + e.getMessage());
         } catch (JsonException e) {
@@ -60,7 +59,7 @@ final class NodeCodec {
     }
 
     static Frame encode(String type, JsonValue payload) {
-        return Frame.of(Json.createObjectBuilder()
+        return Frame.of(JsonText.object()
                 .add("type", type)
                 .add("payload", payload == null ? JsonValue.NULL : payload)
                 .add("timestamp", System.currentTimeMillis() / 1000)
@@ -73,6 +72,6 @@ final class NodeCodec {
     }
 
     static Frame error(String code, String error) {
-        return encode("error", Json.createObjectBuilder().add("error", error).add("code", code));
+        return encode("error", JsonText.object().add("error", error).add("code", code));
     }
 }

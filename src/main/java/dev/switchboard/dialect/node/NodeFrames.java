@@ -1,9 +1,9 @@
 package dev.switchboard.dialect.node;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
 
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 
 /** The node dialect's server → client frames, one factory per message type of spec/node.md. */
@@ -13,7 +13,7 @@ final class NodeFrames {
     }
 
     static Frame connected(String peerId) {
-        return NodeCodec.encode("connected", Json.createObjectBuilder()
+        return NodeCodec.encode("connected", JsonText.object()
                 .add("message", "Connected to WebSocket server")
                 .add("peer_id", peerId));
     }
@@ -23,11 +23,11 @@ final class NodeFrames {
     }
 
     static Frame nodeStatus(NodeStatusSampled s) {
-        return NodeCodec.encode("node.status", Json.createObjectBuilder()
+        return NodeCodec.encode("node.status", JsonText.object()
                 .add("peer_id", s.peerId())
                 .add("dht_node_id", s.dhtNodeId())
                 .add("uptime_seconds", s.uptimeSeconds())
-                .add("stats", Json.createObjectBuilder()
+                .add("stats", JsonText.object()
                         .add("peer_id", s.peerId())
                         .add("dht_node_id", s.dhtNodeId())
                         .add("uptime_seconds", s.uptimeSeconds())

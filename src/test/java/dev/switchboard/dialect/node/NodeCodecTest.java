@@ -1,0 +1,54 @@
+package dev.switchboard.dialect.node;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NodeCodecTest {
+
+    private static String code(String text) {
+        return assertInstanceOf(NodeCodec.Malformed.class, NodeCodec.decode(text)).code();
+    }
+
+    @Test
+    void decodesTheEnvelope() {
+        NodeCodec.Inbound in = assertInstanceOf(NodeCodec.Inbound.class,
+                NodeCodec.decode("{\"type\":\"ping\",\"payload\":null,\"timestamp\":1703520000}"));
+        assertEquals("ping", in.type());
+        assertEquals(jakarta.json.JsonValue.NULL, in.payload());
+    }
+
+    @Test
+    void missingPayloadIsNull() {
+        NodeCodec.Inbound in = assertInstanceOf(NodeCodec.Inbound.class, NodeCodec.decode("{\"type\":\"ping\"}"));
+        assertEquals(jakarta.json.JsonValue.NULL, in.payload());
+    }
+
+    @Test
+    void refusesWhatIsNotTheEnvelope() {
+        assertEquals(NodeCodec.INVALID_JSON, code("{"));
+        assertEquals(NodeCodec.INVALID_JSON, code(""));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("[]"));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("42"));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("{\"type\":null}"));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("{\"type\":[\"ping\"]}"));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("{\"type\":\"  \"}"));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("{\"type\":\"ping\",\"timestamp\":{}}"));
+    }
+
+    @Test
+    void encodesTypePayloadAndUnixSeconds() {
+        JsonObject o = Json.createReader(new StringReader(NodeCodec.error("X", "boom").text())).readObject();
+        assertEquals("error", o.getString("type"));
+        assertEquals("X", o.getJsonObject("payload").getString("code"));
+        assertEquals("boom", o.getJsonObject("payload").getString("error"));
+        long ts = o.getJsonNumber("timestamp").longValue();
+        assertTrue(Math.abs(ts - System.currentTimeMillis() / 1000) <= 1);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.hub.control.Connection;
+import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.hub.entity.Frame;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HubTest {
+
+    @Test
+    void broadcastHandsTheSameEncodedTextToEveryConnectionOfTheDialect() {
+        Hub hub = Hub.standalone(16);
+        List<RecordingTransport> node = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RecordingTransport t = new RecordingTransport(true);
+            node.add(t);
+            hub.open("node", "u" + i, t);
+        }
+        RecordingTransport other = new RecordingTransport(true);
+        hub.open("vault", null, other);
+        Frame frame = Frame.of("{\"type\":\"node.status\"}");
+        assertEquals(3, hub.broadcast("node", frame));
+        for (RecordingTransport t : node) {
+            assertSame(frame.text(), t.sent.get(0), "the very same String instance: encoded once");
+        }
+        assertTrue(other.sent.isEmpty());
+        assertEquals(3, hub.counters().framesOut.sum());
+        assertEquals(3L * frame.bytes(), hub.counters().bytesOut.sum());
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsClosedAndTheOthersKeepReceiving() {
+        Hub hub = Hub.standalone(4);
+        RecordingTransport stuck = new RecordingTransport(false);
+        RecordingTransport fine = new RecordingTransport(true);
+        hub.open("node", "slow", stuck);
+        hub.open("node", "fast", fine);
+        for (int i = 0; i < 10; i++) {
+            hub.broadcast("node", Frame.of("m" + i));
+        }
+        assertEquals(10, fine.sent.size());
+        assertEquals(List.of(Disconnect.slowConsumer()), stuck.closes);
+        assertEquals(1, hub.counters().slowConsumerDrops.sum());
+        assertEquals(1, hub.connectionCount("node"), "the slow one is gone from the registry");
+    }
+
+    @Test
+    void keepAlivePingsQuietConnectionsAndClosesSilentOnes() throws Exception {
+        Hub hub = Hub.standalone(4);
+        RecordingTransport quiet = new RecordingTransport(true);
+        RecordingTransport talking = new RecordingTransport(true);
+        hub.open("node", "a", quiet);
+        Connection alive = hub.open("node", "b", talking);
+        Thread.sleep(30);
+        hub.keepAlive(Duration.ofMillis(10), Duration.ofSeconds(10));
+        assertEquals(1, quiet.pings);
+        Thread.sleep(30);
+        hub.pong(alive);
+        hub.keepAlive(Duration.ofSeconds(10), Duration.ofMillis(20));
+        assertEquals(List.of(Disconnect.pongTimeout()), quiet.closes);
+        assertTrue(talking.closes.isEmpty());
+    }
+
+    @Test
+    void frameCountsUtf8BytesOnce() {
+        assertEquals(3, Frame.of("abc").bytes());
+        assertEquals(2, Frame.of("é").bytes());
+        assertEquals(3, Frame.of("€").bytes());
+        assertEquals(4, Frame.of("😀").bytes());
+    }
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.hub.control.Outbound;
+import dev.switchboard.hub.entity.Frame;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OutboundTest {
+
+    private final List<Frame> written = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Outbound.Listener listener = new Outbound.Listener() {
+        @Override
+        public void written(Frame frame) {
+            written.add(frame);
+        }
+
+        @Override
+        public void failed(Throwable t) {
+            failure.set(t);
+        }
+    };
+
+    @Test
+    void oneWriteInFlightTheRestQueuedInOrder() {
+        RecordingTransport t = new RecordingTransport(false);
+        Outbound out = new Outbound(t, 10, listener);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(out.offer(Frame.of("f" + i)));
+        }
+        assertEquals(List.of("f0"), t.sent);
+        assertEquals(4, out.queued());
+        for (int i = 0; i < 5; i++) {
+            t.complete();
+        }
+        assertEquals(List.of("f0", "f1", "f2", "f3", "f4"), t.sent);
+        assertEquals(5, written.size());
+        assertEquals(0, out.queued());
+    }
+
+    @Test
+    void overflowRefusesAndStaysRefusing() {
+        RecordingTransport t = new RecordingTransport(false);
+        Outbound out = new Outbound(t, 3, listener);
+        assertTrue(out.offer(Frame.of("in flight")));
+        assertTrue(out.offer(Frame.of("q1")));
+        assertTrue(out.offer(Frame.of("q2")));
+        assertTrue(out.offer(Frame.of("q3")));
+        assertFalse(out.offer(Frame.of("one too many")));
+        t.complete();
+        assertFalse(out.offer(Frame.of("after overflow")), "an overflowed queue stays closed");
+        assertEquals(List.of("in flight"), t.sent);
+    }
+
+    @Test
+    void inlineCompletionsDrainWithoutRecursion() {
+        // a transport that completes on the calling thread: 200,000 queued frames must not overflow the stack
+        RecordingTransport held = new RecordingTransport(false);
+        Outbound out = new Outbound(new dev.switchboard.hub.entity.Transport() {
+            boolean first = true;
+
+            @Override
+            public void send(String frame, SendCallback done) {
+                if (first) {
+                    first = false;
+                    held.send(frame, done);
+                } else {
+                    done.completed(null);
+                }
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(dev.switchboard.hub.entity.Disconnect reason) {
+            }
+        }, 300_000, listener);
+        out.offer(Frame.of("first"));
+        for (int i = 0; i < 200_000; i++) {
+            out.offer(Frame.of("x"));
+        }
+        held.complete();
+        assertEquals(200_001, written.size());
+        assertEquals(0, out.queued());
+    }
+
+    @Test
+    void aFailedWriteIsReportedAndClosesTheQueue() {
+        RecordingTransport t = new RecordingTransport(false);
+        Outbound out = new Outbound(t, 10, listener);
+        out.offer(Frame.of("a"));
+        out.offer(Frame.of("b"));
+        t.fail(new IOException("broken pipe"));
+        assertInstanceOf(IOException.class, failure.get());
+        assertFalse(out.offer(Frame.of("c")));
+        assertEquals(List.of("a"), t.sent);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.hub;
+
+import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.hub.entity.Transport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A transport for plain unit tests of the hub (no socket can be had in a unit test): completes writes inline,
+ * or holds them until {@link #complete()} to play a client that does not read.
+ */
+public final class RecordingTransport implements Transport {
+
+    public final List<String> sent = new CopyOnWriteArrayList<>();
+    public final List<Disconnect> closes = new CopyOnWriteArrayList<>();
+    private final List<SendCallback> pending = new ArrayList<>();
+    private final boolean inline;
+    public int pings;
+
+    public RecordingTransport(boolean inline) {
+        this.inline = inline;
+    }
+
+    @Override
+    public void send(String frame, SendCallback done) {
+        sent.add(frame);
+        if (inline) {
+            done.completed(null);
+        } else {
+            synchronized (pending) {
+                pending.add(done);
+            }
+        }
+    }
+
+    /** Completes the writes held so far. */
+    public void complete() {
+        List<SendCallback> now;
+        synchronized (pending) {
+            now = new ArrayList<>(pending);
+            pending.clear();
+        }
+        now.forEach(c -> c.completed(null));
+    }
+
+    public void fail(Throwable t) {
+        List<SendCallback> now;
+        synchronized (pending) {
+            now = new ArrayList<>(pending);
+            pending.clear();
+        }
+        now.forEach(c -> c.completed(t));
+    }
+
+    @Override
+    public void ping() {
+        pings++;
+    }
+
+    @Override
+    public void close(Disconnect reason) {
+        closes.add(reason);
+    }
+}

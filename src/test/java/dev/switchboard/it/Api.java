@@ -1,0 +1,64 @@
+package dev.switchboard.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Plain HTTP calls against a running server. */
+public final class Api {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Status and body of a response; the body parsed when it is a JSON object. */
+    public record Reply(int status, String body) {
+        public JsonObject json() {
+            try (var reader = Json.createReader(new StringReader(body))) {
+                return reader.readObject();
+            }
+        }
+    }
+
+    private Api() {
+    }
+
+    public static Reply post(PayaraServer server, String path, String json) {
+        return send(HttpRequest.newBuilder(server.http(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public static Reply get(PayaraServer server, String path) {
+        return send(HttpRequest.newBuilder(server.http(path)).GET().build());
+    }
+
+    public static Reply login(PayaraServer server, String username, String password) {
+        return post(server, "/api/auth/login", Json.createObjectBuilder()
+                .add("username", username).add("password", password).build().toString());
+    }
+
+    /** A token for the configured admin. */
+    public static String adminToken(PayaraServer server) {
+        Reply r = login(server, "admin", PayaraServer.ADMIN_PASSWORD);
+        if (r.status() != 200) {
+            throw new AssertionError("admin login failed: " + r);
+        }
+        return r.json().getString("token");
+    }
+
+    private static Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.switchboard.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Every way to present a token at /api/ws, every way to forge one, and the Origin allow-list. */
+class HandshakeIT {
+
+    private static final Duration T = Duration.ofSeconds(10);
+    private static PayaraServer server;
+    private static String token;
+    private static Tokens forge;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        server = SharedServer.get();
+        token = Api.adminToken(server);
+        forge = new Tokens(server);
+    }
+
+    private static void assertConnected(WsClient client) {
+        JsonObject connected = client.nextOfType("connected", T);
+        assertEquals("Connected to WebSocket server", connected.getJsonObject("payload").getString("message"));
+    }
+
+    @Test
+    void tokenInQuery() {
+        try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + token))) {
+            assertConnected(c);
+        }
+    }
+
+    @Test
+    void tokenInAuthorizationHeader() {
+        try (WsClient c = WsClient.connect(server.ws("/api/ws"), Map.of("Authorization", "Bearer " + token))) {
+            assertConnected(c);
+        }
+    }
+
+    @Test
+    void tokenAsSubprotocolIsEchoed() {
+        try (WsClient c = WsClient.connect(server.ws("/api/ws"), Map.of(), "access_token." + token)) {
+            assertConnected(c);
+            assertEquals("access_token." + token, c.subprotocol());
+        }
+    }
+
+    @Test
+    void missingTokenIs401WithTheSpecBody() throws Exception {
+        RawWebSocket.Handshake h = RawWebSocket.handshake(server.port(), "/api/ws", Map.of());
+        assertEquals(401, h.status());
+        assertEquals("{\"error\":\"Missing authentication token\"}", h.body());
+    }
+
+    @Test
+    void everyForgedTokenIs401AndNoSession() throws Exception {
+        Instant now = Instant.now();
+        Map<String, String> attacks = new LinkedHashMap<>();
+        attacks.put("alg none", forge.none());
+        attacks.put("HS256 with the public key as secret", forge.hs256WithPublicKey());
+        attacks.put("expired", forge.rs256(c -> c.expirationTime(Date.from(now.minusSeconds(3600)))));
+        attacks.put("not yet valid", forge.rs256(c -> c.notBeforeTime(Date.from(now.plusSeconds(3600)))));
+        attacks.put("wrong issuer", forge.rs256(c -> c.issuer("https://evil.example")));
+        attacks.put("no expiry", forge.rs256(c -> c.expirationTime(null)));
+        attacks.put("tampered payload", forge.tampered(token));
+        attacks.put("garbage", "not.a.jwt");
+        attacks.put("random bytes", "eyJhbGciOiJSUzI1NiJ9.%%%.@@@");
+        for (var attack : attacks.entrySet()) {
+            String q = URLEncoder.encode(attack.getValue(), StandardCharsets.UTF_8);
+            RawWebSocket.Handshake h = RawWebSocket.handshake(server.port(), "/api/ws?token=" + q, Map.of());
+            assertEquals(401, h.status(), attack.getKey());
+            assertEquals("{\"error\":\"Invalid authentication token\"}", h.body(), attack.getKey());
+            // the same token in the other two places
+            RawWebSocket.Handshake bearer = RawWebSocket.handshake(server.port(), "/api/ws",
+                    Map.of("Authorization", "Bearer " + attack.getValue()));
+            assertEquals(401, bearer.status(), attack.getKey() + " (Bearer)");
+            if (!attack.getValue().matches("[A-Za-z0-9._-]+")) {
+                continue; // not a valid subprotocol token: a client cannot even send it
+            }
+            WebSocketHandshakeException refused = assertThrows(WebSocketHandshakeException.class,
+                    () -> WsClient.connectOrFail(server.ws("/api/ws"), Map.of(), "access_token." + attack.getValue()),
+                    attack.getKey() + " (subprotocol)");
+            assertEquals(401, refused.getResponse().statusCode(), attack.getKey() + " (subprotocol)");
+        }
+        // a forged token signed by the real key with the right claims is accepted: the refusals above are about the claims
+        try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + forge.rs256(b -> b)))) {
+            assertConnected(c);
+        }
+    }
+
+    @Test
+    void refusedHandshakesLeaveNoSession() throws Exception {
+        try (WsClient observer = WsClient.connect(server.ws("/api/ws?token=" + token))) {
+            int before = connections(observer);
+            java.util.List<RawWebSocket> refused = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    RawWebSocket ws = RawWebSocket.open(server.port(), "/api/ws?token=bad" + i, Map.of(), 0);
+                    refused.add(ws);
+                    assertEquals(401, ws.handshake().status());
+                }
+                // the refused sockets are still open while the next sample is taken
+                int after = connections(observer);
+                assertEquals(true, after <= before, "before " + before + " after " + after);
+            } finally {
+                for (RawWebSocket ws : refused) {
+                    ws.close();
+                }
+            }
+        }
+    }
+
+    private static int connections(WsClient observer) {
+        return observer.nextOfType("node.status", Duration.ofSeconds(7))
+                .getJsonObject("payload").getJsonObject("stats").getInt("websocket_connections");
+    }
+
+    @Test
+    void foreignOriginIs403() throws Exception {
+        RawWebSocket.Handshake h = RawWebSocket.handshake(server.port(), "/api/ws?token=" + token,
+                Map.of("Origin", "https://evil.example"));
+        assertEquals(403, h.status());
+        assertEquals("{\"error\":\"Origin not allowed\"}", h.body());
+    }
+
+    @Test
+    void localhostAndSameHostOriginsAreAllowed() throws Exception {
+        for (String origin : new String[] {"http://localhost:3000", "http://127.0.0.1:" + server.port()}) {
+            try (RawWebSocket ws = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of("Origin", origin), 0)) {
+                assertEquals(101, ws.handshake().status(), origin);
+            }
+        }
+    }
+
+    @Test
+    void aWebSocketUriWithoutTheDialectPathIsNotAnEndpoint() {
+        URI nowhere = server.ws("/api/ws-nope?token=" + token);
+        assertThrows(WebSocketHandshakeException.class, () -> WsClient.connectOrFail(nowhere, Map.of()));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.switchboard.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One client that floods unknown message types and never reads the error frames: its socket and then its outbound queue fill up.
+ * The 50 others must still get node.status on time, and the stuck one is closed (1013), not waited for.
+ */
+class SlowClientIT {
+
+    @Test
+    void aClientThatNeverReadsDoesNotDelayNodeStatusToFiftyOthers() throws Exception {
+        PayaraServer server = SharedServer.get();
+        String token = Api.adminToken(server);
+        List<WsClient> others = new ArrayList<>();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        try (RawWebSocket stuck = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of(), 2048)) {
+            assertEquals(101, stuck.handshake().status());
+            for (int i = 0; i < 50; i++) {
+                WsClient c = WsClient.connect(server.ws("/api/ws?token=" + token));
+                c.nextOfType("connected", Duration.ofSeconds(10));
+                others.add(c);
+            }
+            Thread flood = new Thread(() -> {
+                try {
+                    // each answer is an error frame of ~170 bytes (the unknown type is echoed, up to 64 characters)
+                    String junk = "{\"type\":\"" + "x".repeat(64) + "\"}";
+                    for (int i = 0; i < 100_000 && flooding.get(); i++) {
+                        stuck.sendText(junk);
+                        if (i % 180 == 179) {
+                            Thread.sleep(100); // stay under the shared server's 2,000/s limit
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the server closed it: expected
+                }
+            });
+            flood.start();
+            long start = System.nanoTime();
+            for (WsClient c : others) {
+                c.nextOfType("node.status", Duration.ofSeconds(6).minusNanos(Math.min(System.nanoTime() - start, 5_000_000_000L)));
+            }
+            for (WsClient c : others) {
+                long left = Duration.ofSeconds(11).toNanos() - (System.nanoTime() - start);
+                c.nextOfType("node.status", Duration.ofNanos(Math.max(left, 1_000_000)));
+            }
+            flooding.set(false);
+            flood.join(20_000);
+            // now read what the server managed to write: error frames, then its close frame
+            stuck.soTimeout(30_000);
+            int answers = 0;
+            RawWebSocket.Frame frame;
+            try {
+                do {
+                    frame = stuck.readFrame();
+                    if (frame.opcode() == 0x1 && frame.text().contains("UNKNOWN_TYPE")) {
+                        answers++;
+                    }
+                } while (frame.opcode() != 0x8);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the stuck client was never closed (read " + answers + " answers)", e);
+            }
+            // 1013: its outbound queue overflowed; 1001: one write waited past the write timeout. Which comes first
+            // depends on how much the kernel's socket buffers absorb; either way it was closed, not waited for.
+            assertTrue(frame.closeCode() == 1013 || frame.closeCode() == 1001,
+                    "closed as a slow consumer after " + answers + " answers, code " + frame.closeCode());
+            assertTrue(answers > 0);
+            System.out.println("it.slow-client closed code=" + frame.closeCode() + " answers-read=" + answers);
+        } finally {
+            flooding.set(false);
+            others.forEach(WsClient::close);
+        }
+    }
+}
