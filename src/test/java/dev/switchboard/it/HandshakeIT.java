@@ -60,6 +60,14 @@ class HandshakeIT {
     }
 
     @Test
+    void anIdentityProvidersEs256TokenIsAccepted() throws Exception {
+        String idpToken = Tokens.idp(SharedServer.idpKey(), c -> c);
+        try (WsClient c = WsClient.connect(server.ws("/api/ws"), Map.of("Authorization", "Bearer " + idpToken))) {
+            assertConnected(c);
+        }
+    }
+
+    @Test
     void missingTokenIs401WithTheSpecBody() throws Exception {
         RawWebSocket.Handshake h = RawWebSocket.handshake(server.port(), "/api/ws", Map.of());
         assertEquals(401, h.status());
@@ -76,6 +84,16 @@ class HandshakeIT {
         attacks.put("not yet valid", forge.rs256(c -> c.notBeforeTime(Date.from(now.plusSeconds(3600)))));
         attacks.put("wrong issuer", forge.rs256(c -> c.issuer("https://evil.example")));
         attacks.put("no expiry", forge.rs256(c -> c.expirationTime(null)));
+        attacks.put("wrong audience", forge.rs256(c -> c.audience("someone-else")));
+        attacks.put("no audience", forge.rs256(c -> c.audience((String) null)));
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        attacks.put("identity provider's issuer, another key", Tokens.idp(ec.generateKeyPair(), c -> c));
+        attacks.put("identity provider's token, wrong audience", Tokens.idp(SharedServer.idpKey(), c -> c.audience("other")));
+        attacks.put("identity provider's token, expired", Tokens.idp(SharedServer.idpKey(),
+                c -> c.expirationTime(Date.from(now.minusSeconds(600)))));
+        attacks.put("this server's key with the identity provider's issuer", forge.rs256(c -> c.issuer(SharedServer.IDP_ISSUER)));
+        attacks.put("identity provider's key with this server's issuer", Tokens.idp(SharedServer.idpKey(), c -> c.issuer("switchboard")));
         attacks.put("tampered payload", forge.tampered(token));
         attacks.put("garbage", "not.a.jwt");
         attacks.put("random bytes", "eyJhbGciOiJSUzI1NiJ9.%%%.@@@");

@@ -1,14 +1,39 @@
 package dev.switchboard.it;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 import java.util.Map;
 
 /**
  * One server for every integration test that does not restart it: started on first use, killed when the
- * test JVM exits. Keep-alive is shortened (ping after 2 s of quiet, close after 5 s) so that its tests are quick.
+ * test JVM exits. It trusts a test identity provider ({@link #IDP_ISSUER}, ES256) and requires the audience
+ * {@link #AUDIENCE}. Keep-alive is shortened (ping after 2 s of quiet, close after 5 s) so that its tests are quick.
  */
 public final class SharedServer {
 
+    /** The test's stand-in for an enterprise identity provider: its issuer, audience and EC signing key. */
+    public static final String IDP_ISSUER = "https://idp.it.example/realms/switchboard";
+    public static final String AUDIENCE = "switchboard-it";
+    private static final KeyPair IDP_KEY = ecKey();
+
     private static PayaraServer server;
+
+    public static KeyPair idpKey() {
+        return IDP_KEY;
+    }
+
+    private static KeyPair ecKey() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private SharedServer() {
     }
@@ -18,7 +43,12 @@ public final class SharedServer {
             server = new PayaraServer("shared", Map.of(
                     "HUB_PING_INTERVAL_SECONDS", "2",
                     "HUB_PONG_TIMEOUT_SECONDS", "5",
-                    "NODE_RATE_LIMIT_PER_SECOND", "2000"));
+                    "NODE_RATE_LIMIT_PER_SECOND", "2000",
+                    "MP_JWT_VERIFY_ISSUER", IDP_ISSUER,
+                    "MP_JWT_VERIFY_PUBLICKEY", "-----BEGIN PUBLIC KEY-----\n"
+                            + Base64.getMimeEncoder().encodeToString(IDP_KEY.getPublic().getEncoded())
+                            + "\n-----END PUBLIC KEY-----\n",
+                    "MP_JWT_VERIFY_AUDIENCES", AUDIENCE));
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();

@@ -76,7 +76,7 @@ class SlowClientIT {
             assertTrue(frame.closeCode() == 1013 || frame.closeCode() == 1001,
                     "closed as a slow consumer after " + answers + " answers, code " + frame.closeCode());
             assertTrue(answers > 0);
-            System.out.println("it.slow-client closed code=" + frame.closeCode() + " answers-read=" + answers);
+            System.out.println("it.slow-client closed code=" + frame.closeCode() + " reason=\"" + new String(frame.payload(), 2, Math.max(0, frame.payload().length - 2), java.nio.charset.StandardCharsets.UTF_8) + "\" answers-read=" + answers);
         } finally {
             flooding.set(false);
             others.forEach(WsClient::close);

@@ -42,13 +42,24 @@ public final class Tokens {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().issuer("switchboard").subject("mallory").claim("upn", "mallory")
                 .claim("groups", List.of("admin")).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(600)));
+                .expirationTime(Date.from(now.plusSeconds(600))).audience(SharedServer.AUDIENCE);
     }
 
     public String rs256(UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
                 claims.apply(validClaims()).build());
         jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    /** A token as the identity provider would sign it: ES256 with {@code key}, its issuer and name claims. */
+    public static String idp(java.security.KeyPair key, UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(SharedServer.IDP_ISSUER).subject("f81d4fae-7dec")
+                .claim("preferred_username", "alice").claim("groups", List.of("operator"))
+                .audience(SharedServer.AUDIENCE).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build(), claims.apply(b).build());
+        jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner((java.security.interfaces.ECPrivateKey) key.getPrivate()));
         return jwt.serialize();
     }
 

@@ -84,6 +84,11 @@ public class Hub {
         return connections.of(dialect);
     }
 
+    /** Every open connection of a user, over all dialects. */
+    public Collection<Connection> connectionsOf(String user) {
+        return connections.ofUser(user);
+    }
+
     public int connectionCount() {
         return connections.count();
     }

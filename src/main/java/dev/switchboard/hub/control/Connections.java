@@ -18,6 +18,7 @@ public final class Connections {
 
     private final int outboundQueueMax;
     private final ConcurrentHashMap<String, Set<Connection>> byDialect = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final HubCounters counters = new HubCounters();
 
     public Connections(int outboundQueueMax) {
@@ -43,6 +44,13 @@ public final class Connections {
             }
         }));
         byDialect.computeIfAbsent(dialect, d -> ConcurrentHashMap.newKeySet()).add(connection);
+        if (user != null) {
+            byUser.compute(user, (u, set) -> {
+                Set<Connection> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+                s.add(connection);
+                return s;
+            });
+        }
         counters.opened.increment();
         return connection;
     }
@@ -55,6 +63,19 @@ public final class Connections {
         if (set != null) {
             set.remove(connection);
         }
+        if (connection.user() != null) {
+            // drop the user's entry with its last connection, atomically with respect to open()
+            byUser.computeIfPresent(connection.user(), (u, s) -> {
+                s.remove(connection);
+                return s.isEmpty() ? null : s;
+            });
+        }
+    }
+
+    /** Every open connection of a user, over all dialects. */
+    public Collection<Connection> ofUser(String user) {
+        Set<Connection> set = byUser.get(user);
+        return set == null ? Set.of() : set;
     }
 
     public void close(Connection connection, Disconnect reason) {
