@@ -20,6 +20,11 @@ public class Sockets {
     @ConfigProperty(name = "hub.write-timeout-seconds", defaultValue = "10")
     long writeTimeoutSeconds;
 
+    /** Runs work that must not hold a socket's reader thread (database queries, long answers). */
+    public void background(Runnable work) {
+        executor.execute(work);
+    }
+
     public Transport transport(Session session) {
         return new SessionTransport(session, writeTimeoutSeconds * 1000, executor);
     }

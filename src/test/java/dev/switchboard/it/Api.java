@@ -36,6 +36,19 @@ public final class Api {
         return send(HttpRequest.newBuilder(server.http(path)).GET().build());
     }
 
+    /** Any method with an optional bearer token and an optional JSON body. */
+    public static Reply call(PayaraServer server, String method, String path, String token, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.http(path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b.build());
+    }
+
     public static Reply login(PayaraServer server, String username, String password) {
         return post(server, "/api/auth/login", Json.createObjectBuilder()
                 .add("username", username).add("password", password).build().toString());

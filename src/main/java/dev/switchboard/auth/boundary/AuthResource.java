@@ -3,6 +3,7 @@ package dev.switchboard.auth.boundary;
 import dev.switchboard.auth.control.TokenIssuer;
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.auth.entity.User;
+import dev.switchboard.ops.boundary.ApiErrors;
 
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -33,25 +34,26 @@ public class AuthResource {
     TokenIssuer tokens;
 
     @POST
+    @Public
     @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response login(JsonValue body) {
         if (!(body instanceof JsonObject request)) {
-            return error(Response.Status.BAD_REQUEST, "Body must be a JSON object {username, password}");
+            return ApiErrors.error(Response.Status.BAD_REQUEST, "Body must be a JSON object {username, password}");
         }
         String username = text(request, "username");
         String password = text(request, "password");
         if (username == null || password == null) {
-            return error(Response.Status.BAD_REQUEST, "username and password are required strings");
+            return ApiErrors.error(Response.Status.BAD_REQUEST, "username and password are required strings");
         }
         if (username.length() > MAX_FIELD || password.length() > MAX_FIELD) {
-            return error(Response.Status.BAD_REQUEST, "username and password are at most " + MAX_FIELD + " characters");
+            return ApiErrors.error(Response.Status.BAD_REQUEST, "username and password are at most " + MAX_FIELD + " characters");
         }
         Optional<User> user = users.authenticate(username, password.toCharArray());
         if (user.isEmpty()) {
             LOG.info(() -> "auth.login.refused username=" + username.replaceAll("[^\\w.@-]", "?"));
-            return error(Response.Status.UNAUTHORIZED, "Invalid username or password");
+            return ApiErrors.error(Response.Status.UNAUTHORIZED, "Invalid username or password");
         }
         TokenIssuer.IssuedToken issued = tokens.issue(user.get().username(), user.get().groups());
         return Response.ok(Json.createObjectBuilder()
@@ -63,10 +65,5 @@ public class AuthResource {
     private static String text(JsonObject o, String key) {
         JsonValue v = o.get(key);
         return v instanceof JsonString s && !s.getString().isEmpty() ? s.getString() : null;
-    }
-
-    static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Json.createObjectBuilder().add("error", message).build()).build();
     }
 }

@@ -2,6 +2,8 @@ package dev.switchboard.dialect.node;
 
 import dev.switchboard.dialect.JsonText;
 import dev.switchboard.hub.entity.Frame;
+import dev.switchboard.service.control.ServiceSearch;
+import dev.switchboard.service.entity.ServiceType;
 
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -56,6 +58,57 @@ final class NodeCodec {
             return new Malformed(INVALID_MESSAGE, "Field 'timestamp' must be a number");
         }
         return new Inbound(type.getString(), payload);
+    }
+
+    /** Reads a {@code service.search.request} payload; @return a {@link ServiceSearch.Query} or the fault as text */
+    static Object searchQuery(JsonValue payload) {
+        if (!(payload instanceof JsonObject p)) {
+            return "payload must be an object {query, service_type, peer_ids, active_only}";
+        }
+        JsonValue query = p.getOrDefault("query", JsonValue.NULL);
+        if (query != JsonValue.NULL && !(query instanceof JsonString)) {
+            return "query must be a string";
+        }
+        String text = query instanceof JsonString s ? s.getString() : "";
+        if (text.length() > 256) {
+            return "query must be at most 256 characters";
+        }
+        java.util.Set<ServiceType> types = java.util.EnumSet.noneOf(ServiceType.class);
+        JsonValue type = p.getOrDefault("service_type", JsonValue.NULL);
+        if (type != JsonValue.NULL && !(type instanceof JsonString)) {
+            return "service_type must be a comma-separated string";
+        }
+        if (type instanceof JsonString s) {
+            for (String t : s.getString().split(",")) {
+                String name = t.strip();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                try {
+                    types.add(ServiceType.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    return "unknown service_type: " + (name.length() > 32 ? name.substring(0, 32) : name);
+                }
+            }
+        }
+        java.util.Set<String> peers = new java.util.LinkedHashSet<>();
+        JsonValue peerIds = p.getOrDefault("peer_ids", JsonValue.NULL);
+        if (peerIds != JsonValue.NULL) {
+            if (!(peerIds instanceof jakarta.json.JsonArray array) || array.size() > 1000) {
+                return "peer_ids must be an array of at most 1000 strings";
+            }
+            for (JsonValue v : array) {
+                if (!(v instanceof JsonString s)) {
+                    return "peer_ids must be an array of strings";
+                }
+                peers.add(s.getString());
+            }
+        }
+        JsonValue active = p.getOrDefault("active_only", JsonValue.FALSE);
+        if (active != JsonValue.TRUE && active != JsonValue.FALSE && active != JsonValue.NULL) {
+            return "active_only must be a boolean";
+        }
+        return new ServiceSearch.Query(text, types, peers, active == JsonValue.TRUE);
     }
 
     static Frame encode(String type, JsonValue payload) {

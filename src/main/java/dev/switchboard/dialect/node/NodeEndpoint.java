@@ -7,6 +7,7 @@ import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.node.control.NodeIdentity;
+import dev.switchboard.service.control.ServiceSearch;
 
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -42,6 +43,9 @@ public class NodeEndpoint {
 
     @Inject
     NodeIdentity identity;
+
+    @Inject
+    ServiceSearch search;
 
     @Inject
     @ConfigProperty(name = "node.max-message-bytes", defaultValue = "10485760")
@@ -85,9 +89,37 @@ public class NodeEndpoint {
         switch (message.type()) {
             case "ping" -> hub.send(connection, NodeFrames.pong());
             case "pong" -> hub.pong(connection);
+            case "service.search.request" -> search(message.payload());
             default -> hub.send(connection, NodeCodec.error(NodeCodec.UNKNOWN_TYPE,
                     "Unknown message type: " + truncate(message.type())));
         }
+    }
+
+    private void search(jakarta.json.JsonValue payload) {
+        Object query = NodeCodec.searchQuery(payload);
+        if (query instanceof String fault) {
+            hub.send(connection, NodeFrames.searchResponse(java.util.List.of(), "", "", fault, true));
+            return;
+        }
+        Connection c = connection;
+        sockets.background(() -> {
+            try {
+                search.search((ServiceSearch.Query) query, identity.peerId(), new ServiceSearch.Sink() {
+                    @Override
+                    public void partial(String peerId, java.util.List<dev.switchboard.service.entity.ServiceView> services) {
+                        hub.send(c, NodeFrames.searchResponse(services, peerId, identity.name(), "", false));
+                    }
+
+                    @Override
+                    public void complete() {
+                        hub.send(c, NodeFrames.searchResponse(java.util.List.of(), "", "", "", true));
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "node.search.failed connection=" + c.id(), e);
+                hub.send(c, NodeFrames.searchResponse(java.util.List.of(), "", "", "Search failed", true));
+            }
+        });
     }
 
     @OnMessage

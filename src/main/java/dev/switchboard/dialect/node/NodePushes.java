@@ -2,6 +2,7 @@ package dev.switchboard.dialect.node;
 
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.node.entity.NodeStatusSampled;
+import dev.switchboard.service.entity.ServicesPublished;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
@@ -13,6 +14,10 @@ public class NodePushes {
 
     @Inject
     Hub hub;
+
+    void onServices(@ObservesAsync ServicesPublished published) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.servicesUpdated(published.services()));
+    }
 
     void onNodeStatus(@ObservesAsync NodeStatusSampled status) {
         hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.nodeStatus(status));

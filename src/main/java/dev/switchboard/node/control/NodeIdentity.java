@@ -5,6 +5,7 @@ import dev.switchboard.ops.control.DataDirectory;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,6 +21,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -35,6 +37,12 @@ public class NodeIdentity {
 
     @Inject
     DataDirectory data;
+
+    @Inject
+    @ConfigProperty(name = "node.name")
+    Optional<String> configuredName;
+
+    private String name;
 
     private String peerId;
     private String dhtNodeId;
@@ -57,7 +65,8 @@ public class NodeIdentity {
             byte[] id = peerIdBytes(publicKey);
             peerId = base58(id);
             dhtNodeId = "0x" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id));
-            LOG.info(() -> "node.identity peer_id=" + peerId);
+            name = configuredName.filter(n -> !n.isBlank()).orElseGet(NodeIdentity::hostName);
+            LOG.info(() -> "node.identity peer_id=" + peerId + " name=" + name);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("Cannot read or create the node identity in " + file.getParent(), e);
         }
@@ -65,6 +74,19 @@ public class NodeIdentity {
 
     public String peerId() {
         return peerId;
+    }
+
+    /** A human name for this node ({@code node.name}, default the host name), the search answer's {@code peer_name}. */
+    public String name() {
+        return name;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "switchboard";
+        }
     }
 
     public String dhtNodeId() {

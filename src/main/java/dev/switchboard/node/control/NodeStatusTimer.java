@@ -2,6 +2,7 @@ package dev.switchboard.node.control;
 
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.node.entity.NodeStatusSampled;
+import dev.switchboard.service.control.ServiceRegistry;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -24,6 +25,7 @@ import java.lang.management.ManagementFactory;
  */
 @Singleton
 @Startup
+@jakarta.ejb.DependsOn("SchemaMigrator")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class NodeStatusTimer {
 
@@ -40,6 +42,9 @@ public class NodeStatusTimer {
     Event<NodeStatusSampled> sampled;
 
     @Inject
+    ServiceRegistry services;
+
+    @Inject
     @ConfigProperty(name = "node.status.interval-seconds", defaultValue = "5")
     long intervalSeconds;
 
@@ -53,6 +58,6 @@ public class NodeStatusTimer {
     void sample() {
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
         sampled.fireAsync(new NodeStatusSampled(identity.peerId(), identity.dhtNodeId(), uptime,
-                0, hub.connectionCount(), 0, 0, 0));
+                0, hub.connectionCount(), (int) services.count(), 0, 0));
     }
 }

@@ -1,8 +1,6 @@
 package dev.switchboard.ops.boundary;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -12,7 +10,6 @@ import jakarta.ws.rs.ext.Provider;
 public class JsonErrors implements ExceptionMapper<JsonException> {
     @Override
     public Response toResponse(JsonException e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(Json.createObjectBuilder().add("error", "Malformed JSON body").build()).build();
+        return ApiErrors.error(Response.Status.BAD_REQUEST, "Malformed JSON body");
     }
 }

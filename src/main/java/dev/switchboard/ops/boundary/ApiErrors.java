@@ -1,0 +1,33 @@
+package dev.switchboard.ops.boundary;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Map;
+
+/** The REST API's error bodies: {@code {"error": "..."}}, plus {@code "fields"} for validation failures. */
+public final class ApiErrors {
+
+    private ApiErrors() {
+    }
+
+    public static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Json.createObjectBuilder().add("error", message).build()).build();
+    }
+
+    /** 400 naming each faulty field. */
+    public static WebApplicationException invalid(Map<String, String> fields) {
+        JsonObjectBuilder f = Json.createObjectBuilder();
+        fields.forEach(f::add);
+        return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(Json.createObjectBuilder().add("error", "Validation failed").add("fields", f).build()).build());
+    }
+
+    public static WebApplicationException of(Response.Status status, String message) {
+        return new WebApplicationException(error(status, message));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.switchboard.service.boundary;
+
+import dev.switchboard.auth.boundary.RequiresRole;
+import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.service.control.ServiceRegistry;
+import dev.switchboard.service.entity.ServiceView;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.StringReader;
+import java.net.URI;
+
+/** {@code /api/services}: reads need any valid token, writes the role admin or operator. */
+@Path("services")
+@Produces(MediaType.APPLICATION_JSON)
+public class ServicesResource {
+
+    @Inject
+    ServiceRegistry registry;
+
+    @GET
+    public JsonObject list() {
+        JsonArrayBuilder services = Json.createArrayBuilder();
+        registry.list().forEach(s -> services.add(json(s)));
+        return Json.createObjectBuilder().add("services", services).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject get(@PathParam("id") String id) {
+        return json(registry.find(parseId(id)).orElseThrow(ServicesResource::notFound));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequiresRole({"admin", "operator"})
+    @Transactional
+    public Response create(JsonValue body) {
+        try {
+            ServiceView created = registry.create(ServiceInput.read(body));
+            return Response.created(URI.create("/api/services/" + created.id())).entity(json(created)).build();
+        } catch (ServiceRegistry.DuplicateName e) {
+            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequiresRole({"admin", "operator"})
+    @Transactional
+    public JsonObject replace(@PathParam("id") String id, JsonValue body) {
+        long key = parseId(id);
+        try {
+            return json(registry.replace(key, ServiceInput.read(body)).orElseThrow(ServicesResource::notFound));
+        } catch (ServiceRegistry.DuplicateName e) {
+            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RequiresRole({"admin", "operator"})
+    @Transactional
+    public Response delete(@PathParam("id") String id) {
+        if (!registry.delete(parseId(id))) {
+            throw notFound();
+        }
+        return Response.noContent().build();
+    }
+
+    static long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw notFound();
+        }
+    }
+
+    private static jakarta.ws.rs.WebApplicationException notFound() {
+        return ApiErrors.of(Response.Status.NOT_FOUND, "No such service");
+    }
+
+    static JsonObject json(ServiceView s) {
+        return Json.createObjectBuilder()
+                .add("id", s.id())
+                .add("name", s.name())
+                .add("description", s.description())
+                .add("type", s.type().name())
+                .add("status", s.status().name())
+                .add("config", parse(s.configJson()))
+                .add("capabilities", parse(s.capabilitiesJson()))
+                .add("interfaces", parse(s.interfacesJson()))
+                .add("pricing_amount", s.pricingAmount())
+                .add("pricing_type", s.pricingType())
+                .add("pricing_interval", s.pricingInterval())
+                .add("pricing_unit", s.pricingUnit())
+                .add("created_at", s.createdAt().getEpochSecond())
+                .add("updated_at", s.updatedAt().getEpochSecond())
+                .build();
+    }
+
+    private static JsonValue parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readValue();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Services REST API. */
+package dev.switchboard.service.boundary;

@@ -1,0 +1,118 @@
+package dev.switchboard.service.control;
+
+import dev.switchboard.service.entity.Service;
+import dev.switchboard.service.entity.ServiceChanged;
+import dev.switchboard.service.entity.ServiceDefinition;
+import dev.switchboard.service.entity.ServiceStatus;
+import dev.switchboard.service.entity.ServiceType;
+import dev.switchboard.service.entity.ServiceView;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * This node's services. Writes run in the caller's transaction and fire {@link ServiceChanged}; observers
+ * that talk to clients observe it after the transaction succeeds.
+ */
+@ApplicationScoped
+public class ServiceRegistry {
+
+    /** The name is taken by another service. */
+    public static class DuplicateName extends RuntimeException {
+        public DuplicateName(String name) {
+            super("A service named '" + name + "' already exists");
+        }
+    }
+
+    @PersistenceContext(unitName = "switchboard")
+    EntityManager em;
+
+    @Inject
+    Event<ServiceChanged> changed;
+
+    public List<ServiceView> list() {
+        return em.createNamedQuery(Service.ALL, Service.class).getResultStream().map(Service::view).toList();
+    }
+
+    public Optional<ServiceView> find(long id) {
+        return Optional.ofNullable(em.find(Service.class, id)).map(Service::view);
+    }
+
+    public Optional<ServiceView> findByName(String name) {
+        return em.createNamedQuery(Service.BY_NAME, Service.class).setParameter("name", name)
+                .getResultStream().findFirst().map(Service::view);
+    }
+
+    public long count() {
+        return em.createNamedQuery(Service.COUNT, Long.class).getSingleResult();
+    }
+
+    /** Case-insensitive match of {@code query} in name or description; empty {@code types} = all types. */
+    public List<ServiceView> search(String query, Collection<ServiceType> types, boolean activeOnly, int limit) {
+        String pattern = "%" + query.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return em.createNamedQuery(Service.SEARCH, Service.class)
+                .setParameter("q", pattern)
+                .setParameter("types", types.isEmpty() ? List.of(ServiceType.values()) : types)
+                .setParameter("statuses", activeOnly ? List.of(ServiceStatus.ACTIVE) : List.of(ServiceStatus.values()))
+                .setMaxResults(limit)
+                .getResultStream().map(Service::view).toList();
+    }
+
+    public ServiceView create(ServiceDefinition definition) {
+        if (findByName(definition.name()).isPresent()) {
+            throw new DuplicateName(definition.name());
+        }
+        Service service = new Service(definition);
+        em.persist(service);
+        flush(definition.name());
+        ServiceView view = service.view();
+        changed.fire(new ServiceChanged(ServiceChanged.Kind.CREATED, view, null));
+        return view;
+    }
+
+    public Optional<ServiceView> replace(long id, ServiceDefinition definition) {
+        Service service = em.find(Service.class, id);
+        if (service == null) {
+            return Optional.empty();
+        }
+        Optional<ServiceView> clash = findByName(definition.name());
+        if (clash.isPresent() && clash.get().id() != id) {
+            throw new DuplicateName(definition.name());
+        }
+        ServiceStatus previous = service.view().status();
+        service.apply(definition);
+        flush(definition.name());
+        ServiceView view = service.view();
+        changed.fire(new ServiceChanged(ServiceChanged.Kind.UPDATED, view, previous));
+        return Optional.of(view);
+    }
+
+    public boolean delete(long id) {
+        Service service = em.find(Service.class, id);
+        if (service == null) {
+            return false;
+        }
+        ServiceView view = service.view();
+        em.remove(service);
+        em.flush();
+        changed.fire(new ServiceChanged(ServiceChanged.Kind.DELETED, view, view.status()));
+        return true;
+    }
+
+    /** A concurrent insert of the same name shows up as a constraint violation at flush. */
+    private void flush(String name) {
+        try {
+            em.flush();
+        } catch (PersistenceException e) {
+            throw new DuplicateName(name);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Services: registry, search, periodic and debounced publication. */
+package dev.switchboard.service.control;

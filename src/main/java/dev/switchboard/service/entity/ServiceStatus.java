@@ -1,0 +1,6 @@
+package dev.switchboard.service.entity;
+
+/** A service's lifecycle state. */
+public enum ServiceStatus {
+    ACTIVE, INACTIVE, STARTING, STOPPING, ERROR
+}

@@ -1,0 +1,2 @@
+/** Services: entities, views and events. */
+package dev.switchboard.service.entity;
