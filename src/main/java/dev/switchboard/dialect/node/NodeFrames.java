@@ -4,9 +4,14 @@ import dev.switchboard.dialect.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.service.entity.ServiceView;
+import dev.switchboard.workflow.entity.ExecutionView;
+import dev.switchboard.workflow.entity.JobDefinition;
+import dev.switchboard.workflow.entity.JobExecutionView;
+import dev.switchboard.workflow.entity.WorkflowView;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
 import java.util.List;
@@ -65,6 +70,46 @@ final class NodeFrames {
         }
         return NodeCodec.encode("service.search.response", JsonText.object()
                 .add("services", list).add("error", error).add("complete", complete));
+    }
+
+    static Frame executionUpdated(ExecutionView e) {
+        JsonObjectBuilder p = JsonText.object().add("execution_id", e.id()).add("workflow_id", e.workflowId())
+                .add("status", e.status().wire()).add("error", e.error());
+        if (e.startedAt() != null) {
+            p.add("started_at", e.startedAt().toString());
+        }
+        if (e.completedAt() != null) {
+            p.add("completed_at", e.completedAt().toString());
+        }
+        return NodeCodec.encode("execution.updated", p);
+    }
+
+    static Frame jobStatusUpdated(JobExecutionView j) {
+        return NodeCodec.encode("job.status.updated", JsonText.object().add("job_execution_id", j.id())
+                .add("workflow_job_id", j.workflowJobId()).add("execution_id", j.executionId()).add("job_name", j.jobName())
+                .add("status", j.status().wire()).add("error", j.error()));
+    }
+
+    static Frame workflowsUpdated(List<WorkflowView> workflows) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        for (WorkflowView w : workflows) {
+            JsonArrayBuilder jobs = Json.createArrayBuilder();
+            JsonObjectBuilder dependencies = JsonText.object();
+            for (JobDefinition j : w.jobs()) {
+                jobs.add(JsonText.object().add("id", j.id()).add("name", j.name()).add("service_id", j.serviceId())
+                        .add("input", j.input()).add("config", JsonText.parse(j.configJson())));
+                if (!j.dependsOn().isEmpty()) {
+                    JsonArrayBuilder deps = Json.createArrayBuilder();
+                    j.dependsOn().forEach(deps::add);
+                    dependencies.add(j.name(), deps);
+                }
+            }
+            list.add(JsonText.object().add("id", String.valueOf(w.id())).add("name", w.name())
+                    .add("description", w.description()).add("status", w.status()).add("job_count", w.jobs().size())
+                    .add("config", JsonText.object().add("jobs", jobs).add("dependencies", dependencies))
+                    .add("created_at", w.createdAt().getEpochSecond()).add("updated_at", w.updatedAt().getEpochSecond()));
+        }
+        return NodeCodec.encode("workflows.updated", JsonText.object().add("workflows", list));
     }
 
     static Frame nodeStatus(NodeStatusSampled s) {

@@ -3,8 +3,12 @@ package dev.switchboard.dialect.node;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.service.entity.ServicesPublished;
+import dev.switchboard.workflow.entity.ExecutionChanged;
+import dev.switchboard.workflow.entity.JobExecutionChanged;
+import dev.switchboard.workflow.entity.WorkflowsPublished;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 
@@ -17,6 +21,19 @@ public class NodePushes {
 
     void onServices(@ObservesAsync ServicesPublished published) {
         hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.servicesUpdated(published.services()));
+    }
+
+    void onWorkflows(@ObservesAsync WorkflowsPublished published) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.workflowsUpdated(published.workflows()));
+    }
+
+    /** Synchronous, so the frames of one execution are queued in the order its changes happened; never blocks. */
+    void onExecution(@Observes ExecutionChanged changed) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.executionUpdated(changed.execution()));
+    }
+
+    void onJob(@Observes JobExecutionChanged changed) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.jobStatusUpdated(changed.job()));
     }
 
     void onNodeStatus(@ObservesAsync NodeStatusSampled status) {

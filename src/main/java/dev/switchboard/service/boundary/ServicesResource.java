@@ -78,8 +78,12 @@ public class ServicesResource {
     @RequiresRole({"admin", "operator"})
     @Transactional
     public Response delete(@PathParam("id") String id) {
-        if (!registry.delete(parseId(id))) {
-            throw notFound();
+        try {
+            if (!registry.delete(parseId(id))) {
+                throw notFound();
+            }
+        } catch (ServiceRegistry.InUse e) {
+            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
         }
         return Response.noContent().build();
     }

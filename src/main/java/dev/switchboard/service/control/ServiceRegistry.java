@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
 
 import java.util.Collection;
 import java.util.List;
@@ -23,12 +24,20 @@ import java.util.Optional;
  * that talk to clients observe it after the transaction succeeds.
  */
 @ApplicationScoped
+@Transactional
 public class ServiceRegistry {
 
     /** The name is taken by another service. */
     public static class DuplicateName extends RuntimeException {
         public DuplicateName(String name) {
             super("A service named '" + name + "' already exists");
+        }
+    }
+
+    /** A workflow job still runs this service. */
+    public static class InUse extends RuntimeException {
+        public InUse() {
+            super("The service is used by a workflow; change or delete the workflow first");
         }
     }
 
@@ -102,7 +111,11 @@ public class ServiceRegistry {
         }
         ServiceView view = service.view();
         em.remove(service);
-        em.flush();
+        try {
+            em.flush();
+        } catch (PersistenceException e) {
+            throw new InUse();
+        }
         changed.fire(new ServiceChanged(ServiceChanged.Kind.DELETED, view, view.status()));
         return true;
     }

@@ -1,0 +1,2 @@
+/** Workflows and executions REST API. */
+package dev.switchboard.workflow.boundary;

@@ -1,0 +1,136 @@
+package dev.switchboard.workflow.control;
+
+import dev.switchboard.service.entity.ServiceView;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one workflow job by its service's type. STANDALONE: the service's executable (no shell) with the job's
+ * input, or the piped upstream jobs' STDOUT, on STDIN; STDOUT and STDERR go to files in the execution's folder
+ * and are captured up to {@code workflow.output.max-bytes}; a non-zero exit or the timeout fails the job.
+ * DATA: completes at once, its output is the service's file area for downstream jobs. DOCKER: needs a Docker
+ * Engine ({@code DOCKER_HOST}).
+ */
+@ApplicationScoped
+public class JobRunner {
+
+    /** How a job ended. */
+    public record Outcome(boolean ok, Integer exitCode, String output, String error) {
+    }
+
+    @Inject
+    @ConfigProperty(name = "workflow.output.max-bytes", defaultValue = "65536")
+    int maxOutputBytes;
+
+    @Inject
+    @ConfigProperty(name = "workflow.job.timeout-seconds", defaultValue = "300")
+    long defaultTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "workflow.docker-host")
+    Optional<String> dockerHost;
+
+    /**
+     * @param stdin  the file to feed to STDIN (job input or upstream output), already written
+     * @param stdout where STDOUT goes; downstream jobs may read it
+     */
+    public Outcome run(ServiceView service, String jobConfigJson, Path stdin, Path stdout, Path stderr, List<Path> dataDirs,
+                       Set<Process> executionProcesses) {
+        return switch (service.type()) {
+            case STANDALONE -> standalone(service, jobConfigJson, stdin, stdout, stderr, dataDirs, executionProcesses);
+            case DATA -> new Outcome(true, 0, "", "");
+            case DOCKER -> dockerHost.or(() -> Optional.ofNullable(System.getenv("DOCKER_HOST"))).filter(h -> !h.isBlank()).isEmpty()
+                    ? new Outcome(false, null, "", "No Docker Engine reachable: DOCKER_HOST is not set")
+                    : new Outcome(false, null, "", "Running DOCKER services is not implemented yet");
+        };
+    }
+
+    private Outcome standalone(ServiceView service, String jobConfigJson, Path stdin, Path stdout, Path stderr,
+                               List<Path> dataDirs, Set<Process> executionProcesses) {
+        JsonObject config = parse(service.configJson());
+        String executable = config.get("executable") instanceof JsonString s ? s.getString() : null;
+        if (executable == null || !Files.isExecutable(Path.of(executable))) {
+            return new Outcome(false, null, "", "Executable not found or not executable: " + executable);
+        }
+        long timeout = parse(jobConfigJson).get("timeout_seconds") instanceof JsonNumber n ? n.longValue() : defaultTimeoutSeconds;
+        ProcessBuilder builder = new ProcessBuilder(executable)
+                .redirectInput(stdin.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        builder.environment().put("SWITCHBOARD_DATA_DIRS", String.join(java.io.File.pathSeparator,
+                dataDirs.stream().map(Path::toString).toList()));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            return new Outcome(false, null, "", "Cannot start " + executable + ": " + e.getMessage());
+        }
+        executionProcesses.add(process);
+        try {
+            boolean finished = process.waitFor(timeout, TimeUnit.SECONDS);
+            if (!finished) {
+                stop(process);
+                return new Outcome(false, null, head(stdout), "Timed out after " + timeout + " s");
+            }
+            int code = process.exitValue();
+            String out = head(stdout);
+            if (code != 0) {
+                String err = head(stderr);
+                return new Outcome(false, code, out, "Exit code " + code + (err.isBlank() ? "" : ": " + err.strip()));
+            }
+            return new Outcome(true, 0, out, "");
+        } catch (InterruptedException e) {
+            stop(process);
+            Thread.currentThread().interrupt();
+            return new Outcome(false, null, head(stdout), "Interrupted");
+        } finally {
+            executionProcesses.remove(process);
+        }
+    }
+
+    /** Terminates a process and its children: politely, then for good. */
+    public static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(maxOutputBytes);
+            return new String(bytes, StandardCharsets.UTF_8).replace("\u0000", "");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static JsonObject parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.switchboard.workflow.control;
+
+import dev.switchboard.ops.control.DataDirectory;
+import dev.switchboard.service.control.ServiceRegistry;
+import dev.switchboard.service.entity.ServiceType;
+import dev.switchboard.service.entity.ServiceView;
+import dev.switchboard.workflow.entity.ExecutionStatus;
+import dev.switchboard.workflow.entity.ExecutionView;
+import dev.switchboard.workflow.entity.JobDefinition;
+import dev.switchboard.workflow.entity.JobExecutionView;
+import dev.switchboard.workflow.entity.JobStatus;
+import dev.switchboard.workflow.entity.WorkflowView;
+
+import jakarta.annotation.Resource;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.api.Batchlet;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one step of {@value ExecutionLauncher#JOB}: runs an execution's jobs in dependency order, independent
+ * branches in parallel (at most {@code workflow.parallelism} at once). A failed job skips everything downstream
+ * of it and fails the execution; a cancel stops running processes and ends it cancelled. Started again for an
+ * execution that was interrupted (server killed), it resumes: completed jobs stay completed, interrupted ones
+ * run again.
+ */
+@Named("workflowBatchlet")
+@Dependent
+public class WorkflowBatchlet implements Batchlet {
+
+    private static final Logger LOG = Logger.getLogger(WorkflowBatchlet.class.getName());
+
+    @Inject
+    @BatchProperty(name = ExecutionLauncher.EXECUTION_ID)
+    String executionIdParameter;
+
+    @Inject
+    ExecutionStore store;
+
+    @Inject
+    ExecutionEvents events;
+
+    @Inject
+    WorkflowRegistry workflows;
+
+    @Inject
+    ServiceRegistry services;
+
+    @Inject
+    JobRunner runner;
+
+    @Inject
+    DataDirectory data;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    @ConfigProperty(name = "workflow.parallelism", defaultValue = "4")
+    int parallelism;
+
+    private volatile boolean stopRequested;
+    private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public String process() throws Exception {
+        long executionId = Long.parseLong(executionIdParameter);
+        ExecutionView execution = store.find(executionId).orElse(null);
+        if (execution == null || execution.status().terminal()) {
+            return "NOTHING_TO_DO";
+        }
+        WorkflowView workflow = workflows.find(execution.workflowId()).orElseThrow();
+        String name = workflow.name();
+        Map<String, JobDefinition> jobs = new LinkedHashMap<>();
+        Map<String, List<String>> upstream = new LinkedHashMap<>();
+        for (JobDefinition job : workflow.jobs()) {
+            jobs.put(job.name(), job);
+            upstream.put(job.name(), job.dependsOn());
+        }
+        WorkflowGraph graph = new WorkflowGraph(upstream);
+        Map<String, JobStatus> status = new HashMap<>();
+        for (JobExecutionView j : store.jobs(executionId)) {
+            status.put(j.jobName(), j.status());
+        }
+        Path folder = data.resolve("executions/" + executionId);
+        Files.createDirectories(folder);
+
+        events.execution(executionId, ExecutionStatus.RUNNING, "", name);
+        // a job that was running when the server died runs again
+        for (var e : status.entrySet()) {
+            if (e.getValue() == JobStatus.RUNNING) {
+                events.job(executionId, e.getKey(), JobStatus.PENDING, "Interrupted; running again", null, null);
+                e.setValue(JobStatus.PENDING);
+            }
+        }
+
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism), threads);
+        ExecutorCompletionService<Map.Entry<String, JobRunner.Outcome>> done = new ExecutorCompletionService<>(pool);
+        int inFlight = 0;
+        boolean failed = false;
+        try {
+            while (true) {
+                if (cancelled(executionId)) {
+                    break;
+                }
+                for (String job : jobs.keySet()) {
+                    if (status.get(job) == JobStatus.PENDING && inFlight < parallelism
+                            && graph.upstreamOf(job).stream().allMatch(u -> status.get(u) == JobStatus.COMPLETED)) {
+                        status.put(job, JobStatus.RUNNING);
+                        events.job(executionId, job, JobStatus.RUNNING, "", null, null);
+                        JobDefinition definition = jobs.get(job);
+                        done.submit(() -> Map.entry(job, runJob(definition, jobs, folder)));
+                        inFlight++;
+                    }
+                }
+                if (inFlight == 0) {
+                    break;
+                }
+                Future<Map.Entry<String, JobRunner.Outcome>> next = done.poll(500, TimeUnit.MILLISECONDS);
+                if (next == null) {
+                    continue;
+                }
+                inFlight--;
+                var result = next.get();
+                String job = result.getKey();
+                JobRunner.Outcome outcome = result.getValue();
+                if (outcome.ok()) {
+                    status.put(job, JobStatus.COMPLETED);
+                    events.job(executionId, job, JobStatus.COMPLETED, "", outcome.exitCode(), outcome.output());
+                } else {
+                    failed = true;
+                    status.put(job, JobStatus.FAILED);
+                    events.job(executionId, job, JobStatus.FAILED, outcome.error(), outcome.exitCode(), outcome.output());
+                    for (String downstream : graph.downstreamOf(job)) {
+                        if (status.get(downstream) == JobStatus.PENDING) {
+                            status.put(downstream, JobStatus.SKIPPED);
+                            events.job(executionId, downstream, JobStatus.SKIPPED, "Upstream job '" + job + "' failed", null, null);
+                        }
+                    }
+                }
+            }
+            if (cancelled(executionId)) {
+                processes.forEach(JobRunner::stop);
+                while (inFlight > 0) {
+                    var result = done.take().get();
+                    inFlight--;
+                    status.put(result.getKey(), JobStatus.FAILED);
+                    events.job(executionId, result.getKey(), JobStatus.FAILED, "Cancelled", result.getValue().exitCode(),
+                            result.getValue().output());
+                }
+                skipPending(executionId, status, "Execution cancelled");
+                events.execution(executionId, ExecutionStatus.CANCELLED, "Cancelled", name);
+                return "CANCELLED";
+            }
+            if (failed) {
+                String failedJobs = String.join(", ", status.entrySet().stream()
+                        .filter(e -> e.getValue() == JobStatus.FAILED).map(Map.Entry::getKey).sorted().toList());
+                events.execution(executionId, ExecutionStatus.FAILED, "Failed jobs: " + failedJobs, name);
+                return "FAILED";
+            }
+            events.execution(executionId, ExecutionStatus.COMPLETED, "", name);
+            return "COMPLETED";
+        } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
+            LOG.log(Level.SEVERE, "workflow.execution.failed execution=" + executionId, e);
+            processes.forEach(JobRunner::stop);
+            skipPending(executionId, status, "Execution failed: " + e.getMessage());
+            events.execution(executionId, ExecutionStatus.FAILED, "Internal error: " + e.getMessage(), name);
+            return "FAILED";
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean cancelled(long executionId) {
+        return stopRequested || store.cancelRequested(executionId);
+    }
+
+    private void skipPending(long executionId, Map<String, JobStatus> status, String why) {
+        for (var e : status.entrySet()) {
+            if (e.getValue() == JobStatus.PENDING) {
+                e.setValue(JobStatus.SKIPPED);
+                events.job(executionId, e.getKey(), JobStatus.SKIPPED, why, null, null);
+            }
+        }
+    }
+
+    private JobRunner.Outcome runJob(JobDefinition job, Map<String, JobDefinition> jobs, Path folder) {
+        try {
+            return prepareAndRun(job, jobs, folder);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "workflow.job.failed job=" + job.name(), e);
+            return new JobRunner.Outcome(false, null, "", "Could not run the job: " + e.getMessage());
+        }
+    }
+
+    private JobRunner.Outcome prepareAndRun(JobDefinition job, Map<String, JobDefinition> jobs, Path folder) throws IOException {
+        ServiceView service = services.find(job.serviceId()).orElse(null);
+        if (service == null) {
+            return new JobRunner.Outcome(false, null, "", "Service " + job.serviceId() + " no longer exists");
+        }
+        Path stdin = folder.resolve(job.name() + ".stdin");
+        Path stdout = folder.resolve(job.name() + ".stdout");
+        Path stderr = folder.resolve(job.name() + ".stderr");
+        if (job.pipedFrom().isEmpty()) {
+            Files.writeString(stdin, job.input(), StandardCharsets.UTF_8);
+        } else {
+            try (OutputStream out = Files.newOutputStream(stdin, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (String upstream : job.pipedFrom()) {
+                    Path upstreamOut = folder.resolve(upstream + ".stdout");
+                    if (Files.exists(upstreamOut)) {
+                        Files.copy(upstreamOut, out);
+                    }
+                }
+            }
+        }
+        List<Path> dataDirs = new ArrayList<>();
+        for (String upstream : job.dependsOn()) {
+            services.find(jobs.get(upstream).serviceId()).filter(s -> s.type() == ServiceType.DATA)
+                    .ifPresent(s -> dataDirs.add(data.resolve("services/" + s.id() + "/files")));
+        }
+        return runner.run(service, job.configJson(), stdin, stdout, stderr, dataDirs, processes);
+    }
+
+    @Override
+    public void stop() {
+        stopRequested = true;
+        processes.forEach(JobRunner::stop);
+    }
+}

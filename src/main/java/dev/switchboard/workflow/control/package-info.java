@@ -1,0 +1,2 @@
+/** Workflow graph validation, the execution engine (a Jakarta Batch job), process runner, publication. */
+package dev.switchboard.workflow.control;

@@ -1,0 +1,2 @@
+/** Workflows, executions and their events. */
+package dev.switchboard.workflow.entity;
