@@ -56,9 +56,18 @@ class WorkflowsIT {
 
     @Test
     void aDiamondRunsInDependencyOrderAndItsOutputsFlowDownstream() {
-        long workflow = Workflows.workflow(server, admin, diamond(tag + "-diamond", tag + "-upper"));
         try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + admin))) {
             c.nextOfType("connected", Duration.ofSeconds(10));
+            long workflow = Workflows.workflow(server, admin, diamond(tag + "-diamond", tag + "-upper"));
+            JsonObject listed = c.next(m -> m.getString("type", "").equals("workflows.updated")
+                    && m.toString().contains(tag + "-diamond"), Duration.ofSeconds(3)).getJsonObject("payload")
+                    .getJsonArray("workflows").stream().map(v -> (JsonObject) v)
+                    .filter(w -> w.getString("name").equals(tag + "-diamond")).findFirst().orElseThrow();
+            assertEquals(String.valueOf(workflow), listed.getString("id"), "workflows.updated ids are strings");
+            assertEquals(5, listed.getInt("job_count"));
+            assertEquals("idle", listed.getString("status"));
+            assertEquals(5, listed.getJsonObject("config").getJsonArray("jobs").size());
+            assertEquals(2, listed.getJsonObject("config").getJsonObject("dependencies").getJsonArray("d").size());
             long execution = Workflows.start(server, admin, workflow);
             List<JsonObject> frames = Workflows.follow(c, execution, Duration.ofSeconds(60));
 

@@ -8,6 +8,7 @@ import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,7 +16,8 @@ import java.util.logging.Logger;
 /**
  * At start-up, resumes every execution the previous run left pending or running (a crash, {@code kill -9}).
  * The batch job of the dead run is left as the repository recorded it; a new job instance carries on from the
- * stored job states, so completed jobs are not run again. Shortly after start, so that the Batch runtime is up.
+ * stored job states, so completed jobs are not run again. The list is taken during deployment (so it holds only
+ * executions of the previous run); they are launched shortly after, when the Batch runtime is up.
  */
 @Singleton
 @Startup
@@ -35,11 +37,15 @@ public class ExecutionRecovery {
 
     @PostConstruct
     void schedule() {
-        scheduler.schedule(this::resume, 2, TimeUnit.SECONDS);
+        // taken now, during deployment, before any request can start a new execution
+        List<Long> interrupted = store.unfinished();
+        if (!interrupted.isEmpty()) {
+            scheduler.schedule(() -> resume(interrupted), 2, TimeUnit.SECONDS);
+        }
     }
 
-    void resume() {
-        for (Long id : store.unfinished()) {
+    void resume(List<Long> interrupted) {
+        for (Long id : interrupted) {
             try {
                 launcher.launch(id);
                 LOG.info(() -> "workflow.execution.resumed execution=" + id);
