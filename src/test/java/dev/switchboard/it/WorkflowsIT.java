@@ -146,6 +146,27 @@ class WorkflowsIT {
     }
 
     @Test
+    void aJobPastItsTimeoutFails() throws Exception {
+        Path pidFile = bin.resolve("timeout-" + System.nanoTime() + ".pid");
+        long workflow = Workflows.workflow(server, admin, "{\"name\":\"" + tag + "-timeout\",\"jobs\":["
+                + "{\"name\":\"slow\",\"service\":\"" + tag + "-sleep\",\"input\":\"" + pidFile + "\",\"config\":{\"timeout_seconds\":1}}]}");
+        long execution = Workflows.start(server, admin, workflow);
+        JsonObject done = null;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            done = Workflows.execution(server, admin, execution);
+            if (done.getString("status").equals("failed")) {
+                break;
+            }
+            PayaraServer.sleep(200);
+        }
+        assertEquals("failed", done.getString("status"));
+        assertTrue(Workflows.job(done, "slow").getString("error").contains("Timed out after 1 s"), done.toString());
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the process was stopped");
+    }
+
+    @Test
     void aHundredConcurrentExecutionsAllEndWithEveryEventInOrder() {
         long workflow = Workflows.workflow(server, admin, diamond(tag + "-many", tag + "-upper"));
         try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + admin))) {
