@@ -27,6 +27,15 @@ public final class ApiErrors {
                 .entity(Json.createObjectBuilder().add("error", "Validation failed").add("fields", f).build()).build());
     }
 
+    /** A numeric path id; anything else is as unknown as an id that does not exist: 404. */
+    public static long pathId(String id, String notFound) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw of(Response.Status.NOT_FOUND, notFound);
+        }
+    }
+
     public static WebApplicationException of(Response.Status status, String message) {
         return new WebApplicationException(error(status, message));
     }

@@ -89,11 +89,7 @@ public class ServicesResource {
     }
 
     static long parseId(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw notFound();
-        }
+        return ApiErrors.pathId(id, "No such service");
     }
 
     private static jakarta.ws.rs.WebApplicationException notFound() {

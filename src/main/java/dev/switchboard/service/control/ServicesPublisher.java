@@ -3,6 +3,8 @@ package dev.switchboard.service.control;
 import dev.switchboard.service.entity.ServiceChanged;
 import dev.switchboard.service.entity.ServicesPublished;
 
+import dev.switchboard.ops.control.Debounce;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -20,8 +22,6 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,10 +58,11 @@ public class ServicesPublisher {
     @ConfigProperty(name = "service.push.debounce-ms", defaultValue = "250")
     long debounceMillis;
 
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private Debounce soon;
 
     @PostConstruct
     void schedule() {
+        soon = new Debounce(scheduler, debounceMillis, this::publish);
         long ms = intervalSeconds * 1000;
         timers.createIntervalTimer(ms, ms, new TimerConfig("service.push", false));
     }
@@ -72,12 +73,7 @@ public class ServicesPublisher {
     }
 
     public void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) ServiceChanged change) {
-        if (pending.compareAndSet(false, true)) {
-            scheduler.schedule(() -> {
-                pending.set(false);
-                publish();
-            }, debounceMillis, TimeUnit.MILLISECONDS);
-        }
+        soon.trigger();
     }
 
     public void publish() {

@@ -128,11 +128,7 @@ public class WorkflowsResource {
     }
 
     static long id(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw notFound();
-        }
+        return ApiErrors.pathId(id, "No such workflow");
     }
 
     private static WebApplicationException notFound() {

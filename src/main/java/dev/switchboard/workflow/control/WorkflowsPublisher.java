@@ -3,6 +3,8 @@ package dev.switchboard.workflow.control;
 import dev.switchboard.workflow.entity.ExecutionChanged;
 import dev.switchboard.workflow.entity.WorkflowsPublished;
 
+import dev.switchboard.ops.control.Debounce;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -20,8 +22,6 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,10 +57,11 @@ public class WorkflowsPublisher {
     @ConfigProperty(name = "workflow.push.debounce-ms", defaultValue = "250")
     long debounceMillis;
 
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private Debounce soon;
 
     @PostConstruct
     void schedule() {
+        soon = new Debounce(scheduler, debounceMillis, this::publish);
         long ms = intervalSeconds * 1000;
         timers.createIntervalTimer(ms, ms, new TimerConfig("workflow.push", false));
     }
@@ -71,20 +72,11 @@ public class WorkflowsPublisher {
     }
 
     public void onWorkflowChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) WorkflowRegistry.WorkflowChanged change) {
-        soon();
+        soon.trigger();
     }
 
     public void onExecutionChange(@Observes ExecutionChanged change) {
-        soon();
-    }
-
-    private void soon() {
-        if (pending.compareAndSet(false, true)) {
-            scheduler.schedule(() -> {
-                pending.set(false);
-                publish();
-            }, debounceMillis, TimeUnit.MILLISECONDS);
-        }
+        soon.trigger();
     }
 
     public void publish() {
