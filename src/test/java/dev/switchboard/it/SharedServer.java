@@ -48,7 +48,8 @@ public final class SharedServer {
                     "MP_JWT_VERIFY_PUBLICKEY", "-----BEGIN PUBLIC KEY-----\n"
                             + Base64.getMimeEncoder().encodeToString(IDP_KEY.getPublic().getEncoded())
                             + "\n-----END PUBLIC KEY-----\n",
-                    "MP_JWT_VERIFY_AUDIENCES", AUDIENCE));
+                    "MP_JWT_VERIFY_AUDIENCES", AUDIENCE,
+                    "UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024)));
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();

@@ -8,6 +8,10 @@ import dev.switchboard.hub.control.RateLimit;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.node.control.NodeIdentity;
 import dev.switchboard.service.control.ServiceSearch;
+import dev.switchboard.upload.control.Uploads;
+import dev.switchboard.upload.entity.UploadException;
+import dev.switchboard.upload.entity.UploadProgress;
+import dev.switchboard.upload.entity.UploadStatus;
 
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -46,6 +50,9 @@ public class NodeEndpoint {
 
     @Inject
     ServiceSearch search;
+
+    @Inject
+    Uploads uploads;
 
     @Inject
     @ConfigProperty(name = "node.max-message-bytes", defaultValue = "10485760")
@@ -90,8 +97,35 @@ public class NodeEndpoint {
             case "ping" -> hub.send(connection, NodeFrames.pong());
             case "pong" -> hub.pong(connection);
             case "service.search.request" -> search(message.payload());
+            case "file.upload.start", "file.upload.chunk", "file.upload.pause", "file.upload.resume" ->
+                    upload(message.type(), message.payload());
             default -> hub.send(connection, NodeCodec.error(NodeCodec.UNKNOWN_TYPE,
                     "Unknown message type: " + truncate(message.type())));
+        }
+    }
+
+    /** Upload messages run on this connection's reader: a connection's chunks are written in order, and a slow disk slows only its uploader. */
+    private void upload(String type, jakarta.json.JsonValue payload) {
+        String user = connection.user();
+        try {
+            UploadProgress progress = switch (type) {
+                case "file.upload.start" -> uploads.start(user, UploadMessages.start(payload));
+                case "file.upload.chunk" -> {
+                    UploadMessages.Chunk chunk = UploadMessages.chunk(payload);
+                    yield uploads.chunk(user, chunk.sessionId(), chunk.index(), chunk.data());
+                }
+                case "file.upload.pause" -> uploads.pause(user, UploadMessages.sessionId(payload));
+                default -> uploads.resume(user, UploadMessages.sessionId(payload));
+            };
+            hub.send(connection, NodeFrames.uploadProgress(progress));
+            if (progress.status() == UploadStatus.COMPLETED && !type.equals("file.upload.pause")) {
+                hub.send(connection, NodeFrames.uploadComplete(progress));
+            }
+        } catch (UploadException e) {
+            hub.send(connection, NodeFrames.uploadError(e));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "node.upload.failed connection=" + connection.id(), e);
+            hub.send(connection, NodeFrames.uploadError(new UploadException(Uploads.WRITE_FAILED, "", "Internal error")));
         }
     }
 

@@ -4,6 +4,9 @@ import dev.switchboard.dialect.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.service.entity.ServiceView;
+import dev.switchboard.upload.entity.UploadException;
+import dev.switchboard.upload.entity.UploadProgress;
+import dev.switchboard.upload.entity.UploadStatus;
 import dev.switchboard.workflow.entity.ExecutionView;
 import dev.switchboard.workflow.entity.JobDefinition;
 import dev.switchboard.workflow.entity.JobExecutionView;
@@ -110,6 +113,22 @@ final class NodeFrames {
                     .add("created_at", w.createdAt().getEpochSecond()).add("updated_at", w.updatedAt().getEpochSecond()));
         }
         return NodeCodec.encode("workflows.updated", JsonText.object().add("workflows", list));
+    }
+
+    static Frame uploadProgress(UploadProgress u) {
+        return NodeCodec.encode("file.upload.progress", JsonText.object().add("session_id", u.sessionId())
+                .add("chunks_received", u.chunksReceived()).add("bytes_uploaded", u.bytesUploaded())
+                .add("percentage", Math.round(u.percentage() * 100) / 100.0));
+    }
+
+    static Frame uploadComplete(UploadProgress u) {
+        return NodeCodec.encode("file.upload.complete", JsonText.object().add("session_id", u.sessionId())
+                .add("file_hash", u.fileHash()));
+    }
+
+    static Frame uploadError(UploadException e) {
+        return NodeCodec.encode("file.upload.error", JsonText.object().add("session_id", e.sessionId() == null ? "" : e.sessionId())
+                .add("error", e.getMessage()).add("code", e.code()));
     }
 
     static Frame nodeStatus(NodeStatusSampled s) {

@@ -1,0 +1,2 @@
+/** A service's files over REST: list, download (with Range), delete. */
+package dev.switchboard.upload.boundary;

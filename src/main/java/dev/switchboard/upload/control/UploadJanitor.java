@@ -1,0 +1,57 @@
+package dev.switchboard.upload.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.OffsetDateTime;
+import java.util.logging.Logger;
+
+/**
+ * Expires upload sessions idle for {@code upload.session-idle-minutes} and deletes their partial files,
+ * every {@code upload.cleanup-interval-seconds}. Not persistent: the next start sweeps again.
+ */
+@Singleton
+@Startup
+@DependsOn("SchemaMigrator")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class UploadJanitor {
+
+    private static final Logger LOG = Logger.getLogger(UploadJanitor.class.getName());
+
+    @Resource
+    TimerService timers;
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    @ConfigProperty(name = "upload.session-idle-minutes", defaultValue = "1440")
+    long idleMinutes;
+
+    @Inject
+    @ConfigProperty(name = "upload.cleanup-interval-seconds", defaultValue = "60")
+    long intervalSeconds;
+
+    @PostConstruct
+    void schedule() {
+        timers.createIntervalTimer(intervalSeconds * 1000, intervalSeconds * 1000, new TimerConfig("upload.cleanup", false));
+    }
+
+    @Timeout
+    void sweep() {
+        int expired = uploads.expireIdle(OffsetDateTime.now().minusMinutes(idleMinutes));
+        if (expired > 0) {
+            LOG.info(() -> "upload.sessions.expired count=" + expired);
+        }
+    }
+}

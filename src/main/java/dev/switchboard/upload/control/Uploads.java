@@ -1,0 +1,266 @@
+package dev.switchboard.upload.control;
+
+import dev.switchboard.ops.control.DataDirectory;
+import dev.switchboard.service.control.ServiceRegistry;
+import dev.switchboard.upload.entity.UploadCompleted;
+import dev.switchboard.upload.entity.UploadException;
+import dev.switchboard.upload.entity.UploadProgress;
+import dev.switchboard.upload.entity.UploadRequest;
+import dev.switchboard.upload.entity.UploadSession;
+import dev.switchboard.upload.entity.UploadStatus;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Chunked uploads that never lose or corrupt a byte. A chunk is written at its offset in the session's partial
+ * file and forced to disk before it is recorded as received; the session row is locked while a chunk is
+ * recorded, so chunks from several connections, duplicates and out-of-order ones are all safe. When the last
+ * chunk is in, the size is checked, the SHA-256 computed and the file moved atomically into the service's file
+ * area: nothing partial ever appears there. Only the owner sees a session; to anyone else it does not exist.
+ */
+@ApplicationScoped
+@Transactional(dontRollbackOn = UploadException.class)
+public class Uploads {
+
+    public static final String SESSION_NOT_FOUND = "SESSION_NOT_FOUND";
+    public static final String SESSION_RESTORE_FAILED = "SESSION_RESTORE_FAILED";
+    public static final String INVALID_ENCODING = "INVALID_ENCODING";
+    public static final String WRITE_FAILED = "WRITE_FAILED";
+    public static final String UPLOAD_START_FAILED = "UPLOAD_START_FAILED";
+    /** Not in spec/node.md's list: a chunk for a paused session (documented in the README). */
+    public static final String SESSION_PAUSED = "SESSION_PAUSED";
+
+    private static final List<UploadStatus> OPEN = List.of(UploadStatus.ACTIVE, UploadStatus.PAUSED);
+
+    @PersistenceContext(unitName = "switchboard")
+    EntityManager em;
+
+    @Inject
+    ServiceRegistry services;
+
+    @Inject
+    DataDirectory data;
+
+    @Inject
+    Event<UploadCompleted> completed;
+
+    @Inject
+    @ConfigProperty(name = "upload.max-file-bytes", defaultValue = "10737418240")
+    long maxFileBytes;
+
+    @Inject
+    @ConfigProperty(name = "upload.max-sessions-per-user", defaultValue = "16")
+    long maxSessionsPerUser;
+
+    @Inject
+    @ConfigProperty(name = "upload.service-quota-bytes", defaultValue = "107374182400")
+    long serviceQuotaBytes;
+
+    @Inject
+    @ConfigProperty(name = "upload.fsync", defaultValue = "true")
+    boolean fsync;
+
+    private final ConcurrentHashMap<Path, Object> finalizing = new ConcurrentHashMap<>();
+
+    public UploadProgress start(String owner, UploadRequest r) throws UploadException {
+        if (services.find(r.serviceId()).isEmpty()) {
+            throw startFailed("Unknown service " + r.serviceId());
+        }
+        if (r.totalSize() > maxFileBytes) {
+            throw startFailed("total_size is over the limit of " + maxFileBytes + " bytes");
+        }
+        if (FilePaths.fault(r.filePath()).isPresent()) {
+            throw startFailed(FilePaths.fault(r.filePath()).get());
+        }
+        long open = em.createNamedQuery(UploadSession.OPEN_OF_OWNER, Long.class).setParameter("owner", owner)
+                .setParameter("statuses", OPEN).getSingleResult();
+        if (open >= maxSessionsPerUser) {
+            throw startFailed("Too many open upload sessions (" + maxSessionsPerUser + "); finish or wait for some");
+        }
+        Number reserved = em.createNamedQuery(UploadSession.RESERVED_FOR_SERVICE, Number.class)
+                .setParameter("service", r.serviceId()).setParameter("statuses", OPEN).getSingleResult();
+        if (used(r.serviceId()) + reserved.longValue() + r.totalSize() > serviceQuotaBytes) {
+            throw startFailed("The service's storage quota of " + serviceQuotaBytes + " bytes would be exceeded");
+        }
+        UploadSession session = new UploadSession(owner, r);
+        try {
+            Files.createDirectories(partial(session.id()).getParent());
+            Files.newByteChannel(partial(session.id()), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        } catch (IOException e) {
+            throw new UploadException(WRITE_FAILED, session.id(), "Cannot create the upload's file: " + e.getMessage());
+        }
+        em.persist(session);
+        return session.progress();
+    }
+
+    public UploadProgress chunk(String owner, String sessionId, int index, byte[] bytes) throws UploadException {
+        UploadSession s = owned(owner, sessionId, true);
+        if (s.status() == UploadStatus.PAUSED) {
+            throw new UploadException(SESSION_PAUSED, sessionId, "The session is paused; resume it first");
+        }
+        if (s.status() == UploadStatus.COMPLETED) {
+            return s.progress();
+        }
+        if (index < 0 || index >= s.totalChunks()) {
+            throw new UploadException(INVALID_ENCODING, sessionId, "chunk_index " + index + " is out of range 0.." + (s.totalChunks() - 1));
+        }
+        if (bytes.length != s.sizeOf(index)) {
+            throw new UploadException(INVALID_ENCODING, sessionId,
+                    "Chunk " + index + " has " + bytes.length + " bytes, expected " + s.sizeOf(index));
+        }
+        if (s.has(index)) {
+            if (s.allReceived()) {
+                finish(owner, s, partial(sessionId)); // an earlier completion failed: try again
+            }
+            return s.progress();
+        }
+        Path part = partial(sessionId);
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            long offset = s.offsetOf(index);
+            while (buffer.hasRemaining()) {
+                offset += channel.write(buffer, offset);
+            }
+            if (fsync) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            throw new UploadException(WRITE_FAILED, sessionId, "Failed to write chunk to disk: " + e.getMessage());
+        }
+        s.mark(index);
+        if (s.allReceived()) {
+            finish(owner, s, part);
+        }
+        return s.progress();
+    }
+
+    private void finish(String owner, UploadSession s, Path part) throws UploadException {
+        Path root = filesOf(s.serviceId());
+        Path target = FilePaths.inside(root, s.filePath())
+                .orElseThrow(() -> new UploadException(WRITE_FAILED, s.id(), "Invalid target path"));
+        try {
+            long size = Files.size(part);
+            if (size != s.totalSize()) {
+                throw new UploadException(WRITE_FAILED, s.id(), "Assembled file has " + size + " bytes, expected " + s.totalSize());
+            }
+            String hash = "sha256:" + sha256(part);
+            Files.createDirectories(target.getParent());
+            // one completion per target at a time: the later one replaces the earlier, whole
+            synchronized (finalizing.computeIfAbsent(target, t -> new Object())) {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            s.complete(hash);
+            completed.fire(new UploadCompleted(owner, s.progress()));
+        } catch (IOException e) {
+            throw new UploadException(WRITE_FAILED, s.id(), "Failed to complete the file: " + e.getMessage());
+        }
+    }
+
+    public UploadProgress pause(String owner, String sessionId) throws UploadException {
+        UploadSession s = owned(owner, sessionId, true);
+        if (s.status() == UploadStatus.ACTIVE) {
+            s.pause();
+        }
+        return s.progress();
+    }
+
+    /** Answers with what is already stored; a session whose partial file is gone cannot be restored. */
+    public UploadProgress resume(String owner, String sessionId) throws UploadException {
+        UploadSession s = owned(owner, sessionId, true);
+        if (s.status() == UploadStatus.COMPLETED) {
+            return s.progress();
+        }
+        if (!Files.exists(partial(sessionId))) {
+            throw new UploadException(SESSION_RESTORE_FAILED, sessionId, "The session's stored data is gone; start again");
+        }
+        s.resume();
+        return s.progress();
+    }
+
+    /** Expires open sessions idle since {@code before} and deletes their partial files. @return how many */
+    public int expireIdle(java.time.OffsetDateTime before) {
+        List<UploadSession> stale = em.createNamedQuery(UploadSession.STALE, UploadSession.class)
+                .setParameter("statuses", OPEN).setParameter("before", before).getResultList();
+        for (UploadSession s : stale) {
+            s.expire();
+            try {
+                Files.deleteIfExists(partial(s.id()));
+            } catch (IOException ignored) {
+                // the next sweep does not see it again; the folder is the data dir's, an operator can clean it
+            }
+        }
+        return stale.size();
+    }
+
+    /** The service's file area (created on demand). */
+    public Path filesOf(long serviceId) {
+        return data.resolve("services/" + serviceId + "/files");
+    }
+
+    private long used(long serviceId) {
+        Path root = filesOf(serviceId);
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private UploadSession owned(String owner, String sessionId, boolean lock) throws UploadException {
+        UploadSession s = sessionId == null ? null
+                : em.find(UploadSession.class, sessionId, lock ? LockModeType.PESSIMISTIC_WRITE : LockModeType.NONE);
+        if (s == null || !s.ownedBy(owner) || s.status() == UploadStatus.EXPIRED) {
+            throw new UploadException(SESSION_NOT_FOUND, sessionId, "Upload session not found");
+        }
+        return s;
+    }
+
+    private Path partial(String sessionId) {
+        return data.resolve("uploads/" + sessionId + ".part");
+    }
+
+    private static UploadException startFailed(String message) {
+        return new UploadException(UPLOAD_START_FAILED, "", message);
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

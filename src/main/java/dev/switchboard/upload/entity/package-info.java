@@ -1,0 +1,2 @@
+/** Upload sessions, their progress and events. */
+package dev.switchboard.upload.entity;

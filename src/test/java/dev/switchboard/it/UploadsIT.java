@@ -1,0 +1,230 @@
+package dev.switchboard.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** spec/node.md, File Upload Messages, on the wire: data integrity, resumption, every error code. */
+class UploadsIT {
+
+    private static final int MB = 1024 * 1024;
+    private static PayaraServer server;
+    private static String admin;
+    private static long serviceId;
+
+    @BeforeAll
+    static void setUp() {
+        server = SharedServer.get();
+        admin = Api.adminToken(server);
+        Api.Reply r = Api.call(server, "POST", "/api/services", admin,
+                "{\"name\":\"uploads-" + System.nanoTime() + "\",\"type\":\"DATA\",\"description\":\"files\"}");
+        assertEquals(201, r.status(), r.body());
+        serviceId = r.json().getJsonNumber("id").longValue();
+    }
+
+    private static WsClient connect(String token) {
+        WsClient c = WsClient.connect(server.ws("/api/ws?token=" + token));
+        c.nextOfType("connected", Duration.ofSeconds(10));
+        return c;
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static byte[] download(String path, String range) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.http("/api/services/" + serviceId + "/files/" + path))
+                .header("Authorization", "Bearer " + admin);
+        if (range != null) {
+            b.header("Range", range);
+        }
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(range == null ? 200 : 206, r.statusCode());
+        return r.body();
+    }
+
+    @Test
+    void fiftyMegabytesInRandomOrderWithDuplicatesArriveIntact() throws Exception {
+        byte[] data = random(50 * MB + 12345, 1);
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            String session = up.start(serviceId, "g-" + System.nanoTime(), "big/data.bin", 0, 1, data, MB);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < 51; i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(7));
+            order.add(2, order.get(0));      // a duplicate early
+            order.add(order.get(10));        // and one at the end
+            JsonObject last = null;
+            int progressFrames = 0;
+            for (int i : order) {
+                last = up.chunk(session, i, data, MB);
+                if (last.getString("type").equals("file.upload.progress")) {
+                    progressFrames++;
+                }
+            }
+            // the last unseen chunk completes it: progress 100 %, then complete with the hash
+            assertTrue(progressFrames >= 51);
+            assertEquals(Uploader.sha256(data), up.complete(session).getString("file_hash"));
+        }
+        assertArrayEquals(data, download("big/data.bin", null));
+        byte[] slice = download("big/data.bin", "bytes=1000-1999");
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 2000), slice);
+        assertTrue(Api.call(server, "GET", "/api/services/" + serviceId + "/files", admin, null).body().contains("big/data.bin"));
+        assertTrue(Files.list(server.dataDir().resolve("uploads")).noneMatch(p -> p.toString().contains("data.bin")));
+    }
+
+    @Test
+    void progressCountsEachChunkOnceAndASessionOutlivesItsConnection() throws Exception {
+        byte[] data = random(10 * 1000, 2);
+        String session;
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            session = up.start(serviceId, "g", "progress/p.bin", 0, 1, data, 1000);
+            JsonObject p = up.chunk(session, 3, data, 1000).getJsonObject("payload");
+            assertEquals(1, p.getInt("chunks_received"));
+            assertEquals(1000, p.getJsonNumber("bytes_uploaded").longValue());
+            assertEquals(10.0, p.getJsonNumber("percentage").doubleValue(), 0.001);
+            assertEquals(1, up.chunk(session, 3, data, 1000).getJsonObject("payload").getInt("chunks_received"), "a duplicate is not counted");
+            // pause: chunks refused until resumed
+            assertEquals("file.upload.progress", up.send("file.upload.pause", "{\"session_id\":\"" + session + "\"}").getString("type"));
+            assertEquals("SESSION_PAUSED", Uploader.code(up.chunk(session, 4, data, 1000)));
+        }
+        // a new connection of the same user resumes it and finishes
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            JsonObject resumed = up.send("file.upload.resume", "{\"session_id\":\"" + session + "\"}");
+            assertEquals("file.upload.progress", resumed.getString("type"));
+            assertEquals(1, resumed.getJsonObject("payload").getInt("chunks_received"));
+            for (int i = 0; i < 10; i++) {
+                up.chunk(session, i, data, 1000);
+            }
+            assertEquals(Uploader.sha256(data), up.complete(session).getString("file_hash"));
+        }
+        assertArrayEquals(data, download("progress/p.bin", null));
+    }
+
+    @Test
+    void twoFilesInOneGroup() throws Exception {
+        byte[] first = random(3000, 3);
+        byte[] second = random(5000, 4);
+        String group = "group-" + System.nanoTime();
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            String a = up.start(serviceId, group, "group/a.bin", 0, 2, first, 1024);
+            String b = up.start(serviceId, group, "group/b.bin", 1, 2, second, 1024);
+            for (int i = 0; i < 5; i++) {
+                if (i < 3) {
+                    up.chunk(a, i, first, 1024);
+                }
+                up.chunk(b, i, second, 1024);
+            }
+            assertEquals(Uploader.sha256(first), up.complete(a).getString("file_hash"));
+            assertEquals(Uploader.sha256(second), up.complete(b).getString("file_hash"));
+        }
+        assertArrayEquals(first, download("group/a.bin", null));
+        assertArrayEquals(second, download("group/b.bin", null));
+    }
+
+    @Test
+    void everyErrorCodeAndTheConnectionLives() throws Exception {
+        byte[] data = random(4000, 5);
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            String[] refusedStarts = {
+                "null", "{}",
+                Uploader.startPayload(999_999_999L, "g", "f", "x/f", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "/etc/passwd", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "../escape", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "a/../../b", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "a/./b", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "nul\\u0000byte", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "tab\\there", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "x".repeat(1100), 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "back\\\\slash", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "../f", "ok/f", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g", "f", "ok/f", 0, 1, 100L * MB, 100, MB),
+                Uploader.startPayload(serviceId, "g", "f", "ok/f", 0, 1, 10, 5, 10),
+                Uploader.startPayload(serviceId, "g", "f", "ok/f", 3, 2, 10, 1, 10),
+                "{\"service_id\":\"1\",\"filename\":\"f\",\"file_path\":\"p\",\"file_index\":0,\"total_files\":1,\"total_size\":1,\"total_chunks\":1,\"chunk_size\":1}"};
+            for (String payload : refusedStarts) {
+                assertEquals("UPLOAD_START_FAILED", Uploader.code(up.send("file.upload.start", payload)), payload);
+            }
+            assertEquals("SESSION_NOT_FOUND", Uploader.code(up.send("file.upload.chunk", "{\"session_id\":\"nope\",\"chunk_index\":0,\"data\":\"AA==\"}")));
+            assertEquals("SESSION_NOT_FOUND", Uploader.code(up.send("file.upload.resume", "{\"session_id\":\"nope\"}")));
+            assertEquals("SESSION_NOT_FOUND", Uploader.code(up.send("file.upload.pause", "{}")));
+
+            String session = up.start(serviceId, "g", "errors/e.bin", 0, 1, data, 1000);
+            assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
+                    "{\"session_id\":\"" + session + "\",\"chunk_index\":0,\"data\":\"***not base64***\"}")));
+            assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
+                    "{\"session_id\":\"" + session + "\",\"chunk_index\":0,\"data\":\"AAAA\"}")), "wrong size");
+            assertEquals("INVALID_ENCODING", Uploader.code(up.chunk(session, 4, random(5000, 6), 1000)), "index out of range");
+            assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
+                    "{\"session_id\":\"" + session + "\",\"chunk_index\":\"zero\",\"data\":\"AA==\"}")));
+
+            // another user's session does not exist for them
+            String mallory = new Tokens(server).rs256(b -> b);
+            try (WsClient other = connect(mallory)) {
+                Uploader theirs = new Uploader(other);
+                assertEquals("SESSION_NOT_FOUND", Uploader.code(theirs.chunk(session, 0, data, 1000)));
+                assertEquals("SESSION_NOT_FOUND", Uploader.code(theirs.send("file.upload.resume", "{\"session_id\":\"" + session + "\"}")));
+            }
+
+            // the stored data vanishes (disk trouble): writing fails, and the session cannot be restored
+            Files.delete(server.dataDir().resolve("uploads/" + session + ".part"));
+            assertEquals("WRITE_FAILED", Uploader.code(up.chunk(session, 0, data, 1000)));
+            assertEquals("SESSION_RESTORE_FAILED", Uploader.code(up.send("file.upload.resume", "{\"session_id\":\"" + session + "\"}")));
+
+            c.send("{\"type\":\"ping\"}");
+            c.nextOfType("pong", Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void twoUploadsToOnePathSettleOnOneWholeFile() throws Exception {
+        byte[] a = random(2 * MB, 8);
+        byte[] b = random(2 * MB, 9);
+        try (WsClient ca = connect(admin); WsClient cb = connect(admin)) {
+            Uploader ua = new Uploader(ca);
+            Uploader ub = new Uploader(cb);
+            String sa = ua.start(serviceId, "race", "race/same.bin", 0, 1, a, 256 * 1024);
+            String sb = ub.start(serviceId, "race", "race/same.bin", 0, 1, b, 256 * 1024);
+            for (int i = 0; i < 8; i++) {
+                ua.chunk(sa, i, a, 256 * 1024);
+                ub.chunk(sb, i, b, 256 * 1024);
+            }
+            ua.complete(sa);
+            ub.complete(sb);
+        }
+        byte[] stored = download("race/same.bin", null);
+        // the later completion (b's last chunk went last) replaced the earlier one, whole: never a mix
+        assertArrayEquals(b, stored);
+    }
+
+    @Test
+    void downloadAndDeleteErrors() {
+        assertEquals(404, Api.call(server, "GET", "/api/services/" + serviceId + "/files/no/such.bin", admin, null).status());
+        assertEquals(400, Api.call(server, "GET", "/api/services/" + serviceId + "/files/a/%2e%2e/%2e%2e/etc/passwd", admin, null).status());
+        assertEquals(404, Api.call(server, "GET", "/api/services/999999999/files", admin, null).status());
+        assertEquals(401, Api.call(server, "GET", "/api/services/" + serviceId + "/files", null, null).status());
+        assertEquals(404, Api.call(server, "DELETE", "/api/services/" + serviceId + "/files/no/such.bin", admin, null).status());
+    }
+}
