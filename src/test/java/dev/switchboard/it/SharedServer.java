@@ -49,7 +49,9 @@ public final class SharedServer {
                             + Base64.getMimeEncoder().encodeToString(IDP_KEY.getPublic().getEncoded())
                             + "\n-----END PUBLIC KEY-----\n",
                     "MP_JWT_VERIFY_AUDIENCES", AUDIENCE,
-                    "UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024)));
+                    "UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024),
+                    "UPLOAD_SESSION_IDLE_SECONDS", "8",
+                    "UPLOAD_CLEANUP_INTERVAL_SECONDS", "2"));
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();

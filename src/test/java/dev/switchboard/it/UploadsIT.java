@@ -220,6 +220,38 @@ class UploadsIT {
     }
 
     @Test
+    void anIdleSessionExpiresAndItsPartialFileIsDeleted() throws Exception {
+        byte[] data = random(4000, 11);
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            String session = up.start(serviceId, "idle", "idle/i.bin", 0, 1, data, 1000);
+            up.chunk(session, 0, data, 1000);
+            java.nio.file.Path part = server.dataDir().resolve("uploads/" + session + ".part");
+            assertTrue(Files.exists(part));
+            // the shared server expires sessions idle for 8 s, sweeping every 2 s
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (Files.exists(part)) {
+                assertTrue(System.nanoTime() < deadline, "the partial file was deleted");
+                PayaraServer.sleep(250);
+            }
+            assertEquals("SESSION_NOT_FOUND", Uploader.code(up.send("file.upload.resume", "{\"session_id\":\"" + session + "\"}")));
+        }
+    }
+
+    @Test
+    void deletingAFileRemovesIt() throws Exception {
+        byte[] data = random(100, 12);
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            String session = up.start(serviceId, "del", "del/d.bin", 0, 1, data, 100);
+            up.chunk(session, 0, data, 100);
+            up.complete(session);
+        }
+        assertEquals(204, Api.call(server, "DELETE", "/api/services/" + serviceId + "/files/del/d.bin", admin, null).status());
+        assertEquals(404, Api.call(server, "GET", "/api/services/" + serviceId + "/files/del/d.bin", admin, null).status());
+    }
+
+    @Test
     void downloadAndDeleteErrors() {
         assertEquals(404, Api.call(server, "GET", "/api/services/" + serviceId + "/files/no/such.bin", admin, null).status());
         assertEquals(400, Api.call(server, "GET", "/api/services/" + serviceId + "/files/a/%2e%2e/%2e%2e/etc/passwd", admin, null).status());

@@ -17,7 +17,7 @@ import java.time.OffsetDateTime;
 import java.util.logging.Logger;
 
 /**
- * Expires upload sessions idle for {@code upload.session-idle-minutes} and deletes their partial files,
+ * Expires upload sessions idle for {@code upload.session-idle-seconds} and deletes their partial files,
  * every {@code upload.cleanup-interval-seconds}. Not persistent: the next start sweeps again.
  */
 @Singleton
@@ -35,8 +35,8 @@ public class UploadJanitor {
     Uploads uploads;
 
     @Inject
-    @ConfigProperty(name = "upload.session-idle-minutes", defaultValue = "1440")
-    long idleMinutes;
+    @ConfigProperty(name = "upload.session-idle-seconds", defaultValue = "86400")
+    long idleSeconds;
 
     @Inject
     @ConfigProperty(name = "upload.cleanup-interval-seconds", defaultValue = "60")
@@ -49,7 +49,7 @@ public class UploadJanitor {
 
     @Timeout
     void sweep() {
-        int expired = uploads.expireIdle(OffsetDateTime.now().minusMinutes(idleMinutes));
+        int expired = uploads.expireIdle(OffsetDateTime.now().minusSeconds(idleSeconds));
         if (expired > 0) {
             LOG.info(() -> "upload.sessions.expired count=" + expired);
         }
