@@ -51,6 +51,7 @@ public final class SharedServer {
                     "MP_JWT_VERIFY_AUDIENCES", AUDIENCE,
                     "UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024),
                     "UPLOAD_SESSION_IDLE_SECONDS", "8",
+                    "UPLOAD_SERVICE_QUOTA_BYTES", String.valueOf(200L * 1024 * 1024),
                     "UPLOAD_CLEANUP_INTERVAL_SECONDS", "2"));
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));

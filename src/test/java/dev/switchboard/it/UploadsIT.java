@@ -239,6 +239,32 @@ class UploadsIT {
     }
 
     @Test
+    void sessionsPerUserAndTheServiceQuotaAreBounded() throws Exception {
+        // a user of their own: the shared server allows 16 open sessions each
+        String user = new Tokens(server).rs256(b -> b.subject("bounded-" + System.nanoTime()).claim("upn", "bounded-" + System.nanoTime()));
+        long fresh = Api.call(server, "POST", "/api/services", admin, "{\"name\":\"quota-" + System.nanoTime()
+                + "\",\"type\":\"DATA\",\"description\":\"q\"}").json().getJsonNumber("id").longValue();
+        try (WsClient c = connect(user)) {
+            Uploader up = new Uploader(c);
+            // the quota (200 MiB) counts what open sessions announced: three of 60 MiB fit, a fourth does not
+            for (int i = 0; i < 3; i++) {
+                assertEquals("file.upload.progress", up.send("file.upload.start",
+                        Uploader.startPayload(fresh, "q", "f", "q/" + i, 0, 1, 60L * MB, 60, MB)).getString("type"));
+            }
+            JsonObject refused = up.send("file.upload.start", Uploader.startPayload(fresh, "q", "f", "q/3", 0, 1, 60L * MB, 60, MB));
+            assertEquals("UPLOAD_START_FAILED", Uploader.code(refused));
+            assertTrue(refused.getJsonObject("payload").getString("error").contains("quota"), refused.toString());
+            for (int i = 3; i < 16; i++) {
+                assertEquals("file.upload.progress", up.send("file.upload.start",
+                        Uploader.startPayload(serviceId, "s", "f", "s/" + i, 0, 1, 10, 1, 10)).getString("type"));
+            }
+            JsonObject tooMany = up.send("file.upload.start", Uploader.startPayload(serviceId, "s", "f", "s/16", 0, 1, 10, 1, 10));
+            assertEquals("UPLOAD_START_FAILED", Uploader.code(tooMany));
+            assertTrue(tooMany.getJsonObject("payload").getString("error").contains("Too many"), tooMany.toString());
+        }
+    }
+
+    @Test
     void deletingAFileRemovesIt() throws Exception {
         byte[] data = random(100, 12);
         try (WsClient c = connect(admin)) {

@@ -119,11 +119,19 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     /** The next frame, whatever its type. */
     public JsonObject next(Duration timeout) {
         try {
-            JsonObject m = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (m == null) {
-                throw new AssertionError("no frame within " + timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                JsonObject m = messages.poll(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    return m;
+                }
+                if (closed.isDone()) {
+                    throw new AssertionError("the server closed the connection: " + closed.getNow(null));
+                }
+                if (System.nanoTime() >= deadline) {
+                    throw new AssertionError("no frame within " + timeout);
+                }
             }
-            return m;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

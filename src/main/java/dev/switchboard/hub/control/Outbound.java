@@ -9,7 +9,8 @@ import java.util.ArrayDeque;
  * A connection's bounded outbound queue with at most one asynchronous write in flight.
  * {@link #offer} never blocks: it either hands the frame to the transport, queues it, or reports an overflow,
  * after which the queue refuses everything and the owner closes the connection.
- * A transport that completes writes on the calling thread is drained in a loop, not by recursion.
+ * A transport that completes writes on the calling thread is drained in a loop, not by recursion, and no two
+ * threads are ever inside the transport's {@code send} for the same connection.
  */
 public final class Outbound {
 
@@ -26,8 +27,8 @@ public final class Outbound {
     private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
     private boolean writing;
     private boolean closed;
-    private Thread sender;
-    private boolean completedInline;
+    private boolean inSend;
+    private boolean completedDuringSend;
 
     public Outbound(Transport transport, int capacity, Listener listener) {
         this.transport = transport;
@@ -66,21 +67,23 @@ public final class Outbound {
         return queue.size();
     }
 
+    /**
+     * Writes until a write does not complete during its own {@code send} call. Calls into the transport never
+     * overlap: a completion that arrives while another thread is still inside {@code send} only flags it, and
+     * that thread carries on with the next frame.
+     */
     private void pump(Frame first) {
         Frame frame = first;
         while (true) {
-            Thread me = Thread.currentThread();
             synchronized (this) {
-                sender = me;
-                completedInline = false;
+                inSend = true;
+                completedDuringSend = false;
             }
             Frame current = frame;
             transport.send(current.text(), failure -> sent(current, failure));
             synchronized (this) {
-                if (sender == me) {
-                    sender = null;
-                }
-                if (!completedInline) {
+                inSend = false;
+                if (!completedDuringSend) {
                     return;
                 }
                 frame = closed ? null : queue.pollFirst();
@@ -105,8 +108,8 @@ public final class Outbound {
         listener.written(frame);
         Frame next;
         synchronized (this) {
-            if (sender == Thread.currentThread()) {
-                completedInline = true;
+            if (inSend) {
+                completedDuringSend = true;
                 return;
             }
             next = closed ? null : queue.pollFirst();

@@ -6,7 +6,9 @@ import jakarta.batch.operations.JobExecutionNotRunningException;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.operations.NoSuchJobExecutionException;
 import jakarta.batch.runtime.BatchRuntime;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 
 import java.util.Optional;
@@ -17,8 +19,13 @@ import java.util.logging.Logger;
 /**
  * Starts and stops workflow executions as Jakarta Batch jobs: one execution, one job instance of
  * {@value #JOB} (META-INF/batch-jobs/workflow-execution.xml) with the execution id as its parameter.
+ * <p>
+ * An EJB with bean-managed transactions on purpose: the Batch runtime's job thread inherits the invocation
+ * context of whoever called {@code start}, and under a container-managed-transaction EJB (an observer or timer
+ * up the stack) its lookup of {@code java:comp/UserTransaction} is refused and the job fails before its step.
  */
-@ApplicationScoped
+@Stateless
+@TransactionManagement(TransactionManagementType.BEAN)
 public class ExecutionLauncher {
 
     public static final String JOB = "workflow-execution";
@@ -28,11 +35,22 @@ public class ExecutionLauncher {
     @Inject
     ExecutionStore store;
 
+    @Inject
+    ExecutionEvents events;
+
     /** Starts (or, after a crash, resumes) the run of an execution; completed jobs are never run again. */
     public void launch(long executionId) {
         Properties parameters = new Properties();
         parameters.setProperty(EXECUTION_ID, String.valueOf(executionId));
-        long batchId = operator().start(JOB, parameters);
+        long batchId;
+        try {
+            batchId = operator().start(JOB, parameters);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "workflow.execution.launch-failed execution=" + executionId, e);
+            events.execution(executionId, dev.switchboard.workflow.entity.ExecutionStatus.FAILED,
+                    "Could not start the batch job: " + e.getMessage(), "");
+            return;
+        }
         store.runBy(executionId, batchId);
         LOG.info(() -> "workflow.execution.launched execution=" + executionId + " batch=" + batchId);
     }
