@@ -24,6 +24,7 @@ import java.util.logging.Logger;
 @Startup
 @DependsOn("SchemaMigrator")
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@jakarta.ejb.TransactionManagement(jakarta.ejb.TransactionManagementType.BEAN)
 public class UploadJanitor {
 
     private static final Logger LOG = Logger.getLogger(UploadJanitor.class.getName());
@@ -49,9 +50,11 @@ public class UploadJanitor {
 
     @Timeout
     void sweep() {
-        int expired = uploads.expireIdle(OffsetDateTime.now().minusSeconds(idleSeconds));
-        if (expired > 0) {
-            LOG.info(() -> "upload.sessions.expired count=" + expired);
+        // bean-managed: expireIdle commits on return, and only then are the files deleted
+        java.util.List<String> expired = uploads.expireIdle(OffsetDateTime.now().minusSeconds(idleSeconds));
+        uploads.deletePartials(expired);
+        if (!expired.isEmpty()) {
+            LOG.info(() -> "upload.sessions.expired count=" + expired.size());
         }
     }
 }

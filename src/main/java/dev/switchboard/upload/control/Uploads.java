@@ -199,19 +199,24 @@ public class Uploads {
         return s.progress();
     }
 
-    /** Expires open sessions idle since {@code before} and deletes their partial files. @return how many */
-    public int expireIdle(java.time.OffsetDateTime before) {
+    /** Expires open sessions idle since {@code before}. @return their ids, for {@link #deletePartials} after commit */
+    public List<String> expireIdle(java.time.OffsetDateTime before) {
         List<UploadSession> stale = em.createNamedQuery(UploadSession.STALE, UploadSession.class)
                 .setParameter("statuses", OPEN).setParameter("before", before).getResultList();
-        for (UploadSession s : stale) {
-            s.expire();
+        stale.forEach(UploadSession::expire);
+        return stale.stream().map(UploadSession::id).toList();
+    }
+
+    /** Deletes the partial files of sessions already expired (committed), so no client sees a session without data. */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public void deletePartials(List<String> sessionIds) {
+        for (String id : sessionIds) {
             try {
-                Files.deleteIfExists(partial(s.id()));
-            } catch (IOException ignored) {
-                // the next sweep does not see it again; the folder is the data dir's, an operator can clean it
+                Files.deleteIfExists(partial(id));
+            } catch (IOException e) {
+                // left for an operator: the session is expired and will not be looked at again
             }
         }
-        return stale.size();
     }
 
     /** The service's file area (created on demand). */
