@@ -51,12 +51,8 @@ public class ServicesResource {
     @RequiresRole({"admin", "operator"})
     @Transactional
     public Response create(JsonValue body) {
-        try {
-            ServiceView created = registry.create(ServiceInput.read(body));
-            return Response.created(URI.create("/api/services/" + created.id())).entity(json(created)).build();
-        } catch (ServiceRegistry.DuplicateName e) {
-            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
-        }
+        ServiceView created = registry.create(ServiceInput.read(body));
+        return Response.created(URI.create("/api/services/" + created.id())).entity(json(created)).build();
     }
 
     @PUT
@@ -66,11 +62,7 @@ public class ServicesResource {
     @Transactional
     public JsonObject replace(@PathParam("id") String id, JsonValue body) {
         long key = parseId(id);
-        try {
-            return json(registry.replace(key, ServiceInput.read(body)).orElseThrow(ServicesResource::notFound));
-        } catch (ServiceRegistry.DuplicateName e) {
-            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
-        }
+        return json(registry.replace(key, ServiceInput.read(body)).orElseThrow(ServicesResource::notFound));
     }
 
     @DELETE
@@ -78,12 +70,8 @@ public class ServicesResource {
     @RequiresRole({"admin", "operator"})
     @Transactional
     public Response delete(@PathParam("id") String id) {
-        try {
-            if (!registry.delete(parseId(id))) {
-                throw notFound();
-            }
-        } catch (ServiceRegistry.InUse e) {
-            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
+        if (!registry.delete(parseId(id))) {
+            throw notFound();
         }
         return Response.noContent().build();
     }

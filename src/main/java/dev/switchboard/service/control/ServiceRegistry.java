@@ -1,5 +1,6 @@
 package dev.switchboard.service.control;
 
+import dev.switchboard.ops.control.Conflict;
 import dev.switchboard.service.entity.Service;
 import dev.switchboard.service.entity.ServiceChanged;
 import dev.switchboard.service.entity.ServiceDefinition;
@@ -28,14 +29,14 @@ import java.util.Optional;
 public class ServiceRegistry {
 
     /** The name is taken by another service. */
-    public static class DuplicateName extends RuntimeException {
+    public static class DuplicateName extends Conflict {
         public DuplicateName(String name) {
             super("A service named '" + name + "' already exists");
         }
     }
 
     /** A workflow job still runs this service. */
-    public static class InUse extends RuntimeException {
+    public static class InUse extends Conflict {
         public InUse() {
             super("The service is used by a workflow; change or delete the workflow first");
         }

@@ -65,12 +65,8 @@ public class WorkflowsResource {
     @Transactional
     public Response create(JsonValue body) {
         WorkflowInput.Parsed in = WorkflowInput.read(body, services);
-        try {
-            WorkflowView created = registry.create(in.name(), in.description(), in.jobs());
-            return Response.created(URI.create("/api/workflows/" + created.id())).entity(WorkflowJson.workflow(created)).build();
-        } catch (WorkflowRegistry.DuplicateName e) {
-            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
-        }
+        WorkflowView created = registry.create(in.name(), in.description(), in.jobs());
+        return Response.created(URI.create("/api/workflows/" + created.id())).entity(WorkflowJson.workflow(created)).build();
     }
 
     @PUT
@@ -81,11 +77,7 @@ public class WorkflowsResource {
     public JsonObject replace(@PathParam("id") String id, JsonValue body) {
         long key = id(id);
         WorkflowInput.Parsed in = WorkflowInput.read(body, services);
-        try {
-            return WorkflowJson.workflow(registry.replace(key, in.name(), in.description(), in.jobs()).orElseThrow(WorkflowsResource::notFound));
-        } catch (WorkflowRegistry.DuplicateName e) {
-            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
-        }
+        return WorkflowJson.workflow(registry.replace(key, in.name(), in.description(), in.jobs()).orElseThrow(WorkflowsResource::notFound));
     }
 
     @DELETE
@@ -93,12 +85,8 @@ public class WorkflowsResource {
     @RequiresRole({"admin", "operator"})
     @Transactional
     public Response delete(@PathParam("id") String id) {
-        try {
-            if (!registry.delete(id(id))) {
-                throw notFound();
-            }
-        } catch (IllegalStateException e) {
-            throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
+        if (!registry.delete(id(id))) {
+            throw notFound();
         }
         return Response.noContent().build();
     }

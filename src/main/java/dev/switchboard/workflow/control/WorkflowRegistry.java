@@ -1,5 +1,6 @@
 package dev.switchboard.workflow.control;
 
+import dev.switchboard.ops.control.Conflict;
 import dev.switchboard.workflow.entity.Workflow;
 import dev.switchboard.workflow.entity.WorkflowExecution;
 import dev.switchboard.workflow.entity.WorkflowJob;
@@ -26,7 +27,7 @@ public class WorkflowRegistry {
     }
 
     /** The name is taken by another workflow. */
-    public static class DuplicateName extends RuntimeException {
+    public static class DuplicateName extends Conflict {
         public DuplicateName(String name) {
             super("A workflow named '" + name + "' already exists");
         }
@@ -89,7 +90,7 @@ public class WorkflowRegistry {
         boolean running = em.createNamedQuery(WorkflowExecution.OF_WORKFLOW, WorkflowExecution.class)
                 .setParameter("workflow", id).getResultStream().anyMatch(e -> !e.status().terminal());
         if (running) {
-            throw new IllegalStateException("The workflow has an execution that has not finished");
+            throw new Conflict("The workflow has an execution that has not finished");
         }
         em.remove(w);
         em.flush();
