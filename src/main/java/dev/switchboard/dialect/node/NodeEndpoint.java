@@ -5,7 +5,6 @@ import dev.switchboard.dialect.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;
-import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.node.control.NodeIdentity;
 import dev.switchboard.service.control.ServiceSearch;
 import dev.switchboard.upload.control.Uploads;

@@ -6,7 +6,6 @@ import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.service.entity.ServiceView;
 import dev.switchboard.upload.entity.UploadException;
 import dev.switchboard.upload.entity.UploadProgress;
-import dev.switchboard.upload.entity.UploadStatus;
 import dev.switchboard.workflow.entity.ExecutionView;
 import dev.switchboard.workflow.entity.JobDefinition;
 import dev.switchboard.workflow.entity.JobExecutionView;

@@ -62,10 +62,6 @@ public final class Connection {
         return outbound.offer(frame);
     }
 
-    int queued() {
-        return outbound.queued();
-    }
-
     /** Marks the connection closed; @return whether it was open until now. */
     boolean markClosed() {
         synchronized (this) {
