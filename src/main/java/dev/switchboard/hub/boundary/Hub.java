@@ -3,6 +3,7 @@ package dev.switchboard.hub.boundary;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.Connections;
 import dev.switchboard.hub.control.HubCounters;
+import dev.switchboard.hub.control.Subscriptions;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -25,19 +27,23 @@ public class Hub {
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
 
     private Connections connections;
+    private int maxSubscriptionsPerConnection;
+    private final ConcurrentHashMap<String, Subscriptions> subscriptions = new ConcurrentHashMap<>();
 
     protected Hub() {
         // CDI proxy
     }
 
     @Inject
-    Hub(@ConfigProperty(name = "hub.outbound-queue.max", defaultValue = "1024") int outboundQueueMax) {
+    Hub(@ConfigProperty(name = "hub.outbound-queue.max", defaultValue = "1024") int outboundQueueMax,
+        @ConfigProperty(name = "hub.subscriptions.max-per-connection", defaultValue = "100") int maxSubscriptionsPerConnection) {
         this.connections = new Connections(outboundQueueMax);
+        this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
     }
 
     /** For plain unit tests. */
     public static Hub standalone(int outboundQueueMax) {
-        return new Hub(outboundQueueMax);
+        return new Hub(outboundQueueMax, 100);
     }
 
     public Connection open(String dialect, String user, Transport transport) {
@@ -47,11 +53,53 @@ public class Hub {
     /** The socket is gone (closed by either side); forget it. Idempotent. */
     public void closed(Connection connection) {
         connections.forget(connection);
+        Subscriptions topics = subscriptions.get(connection.dialect());
+        if (topics != null) {
+            topics.unsubscribeAll(connection);
+        }
     }
 
     /** Closes the connection from the server side with a reason. */
     public void close(Connection connection, Disconnect reason) {
         connections.close(connection, reason);
+        closed(connection);
+    }
+
+    /** Subscribes a connection to a topic pattern of its dialect (see {@link Subscriptions} for the wildcards). */
+    public Subscriptions.Outcome subscribe(Connection connection, String pattern) {
+        return topics(connection.dialect()).subscribe(connection, pattern);
+    }
+
+    /** @return whether the connection held that pattern */
+    public boolean unsubscribe(Connection connection, String pattern) {
+        return topics(connection.dialect()).unsubscribe(connection, pattern);
+    }
+
+    public Collection<String> subscriptionsOf(Connection connection) {
+        return topics(connection.dialect()).of(connection);
+    }
+
+    /** How many connections of a dialect hold exactly this pattern. */
+    public int holders(String dialect, String pattern) {
+        return topics(dialect).holdersOf(pattern);
+    }
+
+    /**
+     * Queues one already-encoded frame for every connection of the dialect subscribed to a pattern matching
+     * {@code topic}, once each. @return how many connections accepted it
+     */
+    public int publish(String dialect, String topic, Frame frame) {
+        int[] accepted = {0};
+        topics(dialect).forEachMatch(topic, c -> {
+            if (connections.send(c, frame)) {
+                accepted[0]++;
+            }
+        });
+        return accepted[0];
+    }
+
+    private Subscriptions topics(String dialect) {
+        return subscriptions.computeIfAbsent(dialect, d -> new Subscriptions(maxSubscriptionsPerConnection));
     }
 
     /** Anything arrived from the client: counts it and proves liveness. */
