@@ -1,5 +1,6 @@
 package dev.switchboard.dialect;
 
+import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.InvalidTokenException;
 import dev.switchboard.auth.control.TokenVerifier;
 import dev.switchboard.auth.entity.TokenPrincipal;
@@ -35,14 +36,18 @@ public class HandshakeGuard extends HttpFilter {
     OriginPolicy origins;
 
     @Inject
+    AuthFailures failures;
+
+    @Inject
     DialectPolicies policies;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        DialectPolicies.Auth auth = policies.authFor(path);
-        if (!origins.allowed(request.getHeader("Origin"), request.getHeader("Host"))) {
+        DialectPolicies.Policy policy = policies.policyFor(path);
+        DialectPolicies.Auth auth = policy.auth();
+        if (!origins.allowed(request.getHeader("Origin"), request.getHeader("Host"), policy.origins())) {
             LOG.info(() -> "ws.handshake.refused reason=origin path=" + path);
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
@@ -56,14 +61,19 @@ public class HandshakeGuard extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        TokenPrincipal principal;
+        Principal verified;
         try {
-            principal = verifier.verify(token);
+            verified = verifier.verify(token);
         } catch (InvalidTokenException e) {
+            failures.record();
             LOG.info(() -> "ws.handshake.refused reason=token detail=\"" + e.getMessage() + "\" path=" + path);
-            refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Invalid authentication token");
-            return;
+            if (auth != DialectPolicies.Auth.IN_BAND) {
+                refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Invalid authentication token");
+                return;
+            }
+            verified = new RejectedToken(e.getMessage());
         }
+        Principal principal = verified;
         chain.doFilter(new HttpServletRequestWrapper(request) {
             @Override
             public Principal getUserPrincipal() {
@@ -72,12 +82,12 @@ public class HandshakeGuard extends HttpFilter {
 
             @Override
             public String getRemoteUser() {
-                return principal.getName();
+                return principal instanceof TokenPrincipal ? principal.getName() : null;
             }
 
             @Override
             public boolean isUserInRole(String role) {
-                return principal.inGroup(role);
+                return principal instanceof TokenPrincipal p && p.inGroup(role);
             }
         }, response);
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.dialect;
 
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReaderFactory;
@@ -31,5 +32,9 @@ public final class JsonText {
 
     public static JsonObjectBuilder object() {
         return BUILDERS.createObjectBuilder();
+    }
+
+    public static JsonArrayBuilder array() {
+        return BUILDERS.createArrayBuilder();
     }
 }

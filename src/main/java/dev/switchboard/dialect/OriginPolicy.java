@@ -23,11 +23,16 @@ public class OriginPolicy {
     Optional<String> configured;
 
     public boolean allowed(String origin, String host) {
+        return allowed(origin, host, List.of());
+    }
+
+    /** @param own a dialect's own allow-list (vault's {@code vault.cors.origins}); empty = {@code switchboard.origins} */
+    public boolean allowed(String origin, String host, List<String> own) {
         if (origin == null || origin.isBlank()) {
             return true;
         }
         String normalized = origin.trim().toLowerCase(Locale.ROOT);
-        List<String> list = ConfigLists.split(configured);
+        List<String> list = own.isEmpty() ? ConfigLists.split(configured) : own;
         if (!list.isEmpty()) {
             for (String allowed : list) {
                 String a = allowed.trim().toLowerCase(Locale.ROOT);

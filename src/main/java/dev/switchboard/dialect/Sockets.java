@@ -4,6 +4,7 @@ import dev.switchboard.hub.entity.Transport;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
@@ -16,6 +17,9 @@ public class Sockets {
     @Resource
     ManagedExecutorService executor;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
     @Inject
     @ConfigProperty(name = "hub.write-timeout-seconds", defaultValue = "10")
     long writeTimeoutSeconds;
@@ -26,6 +30,16 @@ public class Sockets {
     }
 
     public Transport transport(Session session) {
+        return transport(session, writeTimeoutSeconds);
+    }
+
+    /** With a dialect's own write timeout (vault's spec says 30 s). */
+    public Transport transport(Session session, long writeTimeoutSeconds) {
         return new SessionTransport(session, writeTimeoutSeconds * 1000, executor);
+    }
+
+    /** Runs work once after a delay, off any socket thread (deadlines such as vault's authentication timeout). */
+    public java.util.concurrent.ScheduledFuture<?> later(long delayMillis, Runnable work) {
+        return scheduler.schedule(work, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }

@@ -40,19 +40,24 @@ public final class SharedServer {
 
     public static synchronized PayaraServer get() {
         if (server == null) {
-            server = new PayaraServer("shared", Map.of(
-                    "HUB_PING_INTERVAL_SECONDS", "2",
-                    "HUB_PONG_TIMEOUT_SECONDS", "5",
-                    "NODE_RATE_LIMIT_PER_SECOND", "2000",
-                    "MP_JWT_VERIFY_ISSUER", IDP_ISSUER,
-                    "MP_JWT_VERIFY_PUBLICKEY", "-----BEGIN PUBLIC KEY-----\n"
+            server = new PayaraServer("shared", Map.ofEntries(
+                    Map.entry("HUB_PING_INTERVAL_SECONDS", "2"),
+                    Map.entry("HUB_PONG_TIMEOUT_SECONDS", "5"),
+                    Map.entry("NODE_RATE_LIMIT_PER_SECOND", "2000"),
+                    Map.entry("MP_JWT_VERIFY_ISSUER", IDP_ISSUER),
+                    Map.entry("MP_JWT_VERIFY_PUBLICKEY", "-----BEGIN PUBLIC KEY-----\n"
                             + Base64.getMimeEncoder().encodeToString(IDP_KEY.getPublic().getEncoded())
-                            + "\n-----END PUBLIC KEY-----\n",
-                    "MP_JWT_VERIFY_AUDIENCES", AUDIENCE,
-                    "UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024),
-                    "UPLOAD_SESSION_IDLE_SECONDS", "8",
-                    "UPLOAD_SERVICE_QUOTA_BYTES", String.valueOf(200L * 1024 * 1024),
-                    "UPLOAD_CLEANUP_INTERVAL_SECONDS", "2"));
+                            + "\n-----END PUBLIC KEY-----\n"),
+                    Map.entry("MP_JWT_VERIFY_AUDIENCES", AUDIENCE),
+                    Map.entry("UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024)),
+                    Map.entry("UPLOAD_SESSION_IDLE_SECONDS", "8"),
+                    Map.entry("UPLOAD_SERVICE_QUOTA_BYTES", String.valueOf(200L * 1024 * 1024)),
+                    Map.entry("UPLOAD_CLEANUP_INTERVAL_SECONDS", "2"),
+                    // vault and control: samples, heartbeats and alerts every second; a security alert after 3 refusals
+                    Map.entry("METRICS_INTERVAL_SECONDS", "1"),
+                    Map.entry("AGENT_HEARTBEAT_INTERVAL_SECONDS", "1"),
+                    Map.entry("ALERTS_SECURITY_AUTH_FAILURES_PER_INTERVAL", "3"),
+                    Map.entry("VAULT_MAX_CONNECTIONS", "40")));
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();

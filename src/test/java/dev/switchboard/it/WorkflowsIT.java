@@ -71,8 +71,9 @@ class WorkflowsIT {
             long execution = Workflows.start(server, admin, workflow);
             List<JsonObject> frames = Workflows.follow(c, execution, Duration.ofSeconds(60));
 
-            assertEquals("running", frames.get(0).getJsonObject("payload").getString("status"), "execution starts running");
-            assertTrue(frames.get(0).getJsonObject("payload").containsKey("started_at"));
+            assertEquals("pending", frames.get(0).getJsonObject("payload").getString("status"), "execution is created pending");
+            assertEquals("running", frames.get(1).getJsonObject("payload").getString("status"), "then starts running");
+            assertTrue(frames.get(1).getJsonObject("payload").containsKey("started_at"));
             JsonObject last = frames.get(frames.size() - 1).getJsonObject("payload");
             assertEquals("completed", last.getString("status"));
             assertTrue(last.containsKey("completed_at"));
@@ -193,8 +194,9 @@ class WorkflowsIT {
             }
             for (long id : executions) {
                 List<JsonObject> frames = byExecution.get(id);
-                assertEquals(12, frames.size(), "running + 5 × (running, completed) + completed for " + id);
-                assertEquals("running", frames.get(0).getJsonObject("payload").getString("status"));
+                assertEquals(13, frames.size(), "pending + running + 5 × (running, completed) + completed for " + id);
+                assertEquals("pending", frames.get(0).getJsonObject("payload").getString("status"));
+                assertEquals("running", frames.get(1).getJsonObject("payload").getString("status"));
                 assertEquals("completed", frames.get(frames.size() - 1).getJsonObject("payload").getString("status"), "execution " + id);
                 for (String job : List.of("a", "b", "c", "d", "e")) {
                     assertEquals(List.of("running", "completed"), statuses(frames, job), id + "/" + job);

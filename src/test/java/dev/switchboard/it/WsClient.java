@@ -153,6 +153,27 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** Every frame that arrives within {@code window} (none is fine); for "nothing else came" checks. */
+    public java.util.List<JsonObject> drain(Duration window) {
+        java.util.List<JsonObject> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + window.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return out;
+                }
+                JsonObject m = messages.poll(left, TimeUnit.NANOSECONDS);
+                if (m != null) {
+                    out.add(m);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public JsonObject nextOfType(String type, Duration timeout) {
         return next(m -> type.equals(m.getString("type", null)), timeout);
     }

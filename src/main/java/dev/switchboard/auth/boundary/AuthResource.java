@@ -1,5 +1,6 @@
 package dev.switchboard.auth.boundary;
 
+import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.TokenIssuer;
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.auth.entity.User;
@@ -33,6 +34,9 @@ public class AuthResource {
     @Inject
     TokenIssuer tokens;
 
+    @Inject
+    AuthFailures failures;
+
     @POST
     @Public
     @Path("login")
@@ -52,6 +56,7 @@ public class AuthResource {
         }
         Optional<User> user = users.authenticate(username, password.toCharArray());
         if (user.isEmpty()) {
+            failures.record();
             LOG.info(() -> "auth.login.refused username=" + username.replaceAll("[^\\w.@-]", "?"));
             return ApiErrors.error(Response.Status.UNAUTHORIZED, "Invalid username or password");
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.boundary;
 
+import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.InvalidTokenException;
 import dev.switchboard.auth.control.TokenVerifier;
 import dev.switchboard.auth.entity.TokenPrincipal;
@@ -34,6 +35,9 @@ public class BearerAuthFilter implements ContainerRequestFilter {
     ResourceInfo resource;
 
     @Inject
+    AuthFailures failures;
+
+    @Inject
     TokenVerifier verifier;
 
     @Override
@@ -53,6 +57,7 @@ public class BearerAuthFilter implements ContainerRequestFilter {
         try {
             principal = verifier.verify(header.substring(7).trim());
         } catch (InvalidTokenException e) {
+            failures.record();
             request.abortWith(ApiErrors.error(Response.Status.UNAUTHORIZED, "Invalid authentication token"));
             return;
         }

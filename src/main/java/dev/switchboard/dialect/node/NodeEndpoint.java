@@ -6,6 +6,7 @@ import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;
 import dev.switchboard.node.control.NodeIdentity;
+import dev.switchboard.ops.control.Faults;
 import dev.switchboard.service.control.ServiceSearch;
 import dev.switchboard.upload.control.Uploads;
 import dev.switchboard.upload.entity.UploadException;
@@ -52,6 +53,9 @@ public class NodeEndpoint {
 
     @Inject
     Uploads uploads;
+
+    @Inject
+    Faults faults;
 
     @Inject
     @ConfigProperty(name = "node.max-message-bytes", defaultValue = "10485760")
@@ -123,8 +127,8 @@ public class NodeEndpoint {
         } catch (UploadException e) {
             hub.send(connection, NodeFrames.uploadError(e));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "node.upload.failed connection=" + connection.id(), e);
-            hub.send(connection, NodeFrames.uploadError(new UploadException(Uploads.WRITE_FAILED, "", "Internal error")));
+            String incident = faults.report("upload", "An upload message failed inside the server", e);
+            hub.send(connection, NodeFrames.uploadError(new UploadException(Uploads.WRITE_FAILED, "", "Internal error, incident " + incident)));
         }
     }
 

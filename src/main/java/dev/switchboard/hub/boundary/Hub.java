@@ -65,6 +65,13 @@ public class Hub {
         closed(connection);
     }
 
+    /** Sends a last frame, then closes once everything queued before it has been written. */
+    public void finish(Connection connection, Frame last, Disconnect reason) {
+        connections.send(connection, last);
+        connections.closeAfterFlush(connection, reason);
+        closed(connection);
+    }
+
     /** Subscribes a connection to a topic pattern of its dialect (see {@link Subscriptions} for the wildcards). */
     public Subscriptions.Outcome subscribe(Connection connection, String pattern) {
         return topics(connection.dialect()).subscribe(connection, pattern);

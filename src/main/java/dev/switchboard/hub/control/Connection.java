@@ -74,6 +74,18 @@ public final class Connection {
         return true;
     }
 
+    /** Marks the connection closed but lets its queue drain first, then runs {@code then}; @return whether it was open. */
+    boolean markClosedAfterDrain(Runnable then) {
+        synchronized (this) {
+            if (!open) {
+                return false;
+            }
+            open = false;
+        }
+        outbound.drainThen(then);
+        return true;
+    }
+
     void seen(long nowNanos) {
         lastSeenNanos = nowNanos;
     }

@@ -59,6 +59,18 @@ public final class Connections {
         if (connection.markClosed()) {
             counters.closed.increment();
         }
+        unregister(connection);
+    }
+
+    /** Closes after what is already queued has been written (a last error frame, say). */
+    public void closeAfterFlush(Connection connection, Disconnect reason) {
+        if (connection.markClosedAfterDrain(() -> connection.transport().close(reason))) {
+            counters.closed.increment();
+        }
+        unregister(connection);
+    }
+
+    private void unregister(Connection connection) {
         Set<Connection> set = byDialect.get(connection.dialect());
         if (set != null) {
             set.remove(connection);

@@ -29,6 +29,7 @@ public final class Outbound {
     private boolean closed;
     private boolean inSend;
     private boolean completedDuringSend;
+    private Runnable afterDrain;
 
     public Outbound(Transport transport, int capacity, Listener listener) {
         this.transport = transport;
@@ -63,6 +64,34 @@ public final class Outbound {
         queue.clear();
     }
 
+    /**
+     * Refuses all further frames but writes what is queued, then runs {@code then} (once; also when a write fails),
+     * so that a last error frame reaches the client before the close.
+     */
+    public void drainThen(Runnable then) {
+        synchronized (this) {
+            closed = true;
+            if (writing) {
+                afterDrain = then;
+                return;
+            }
+        }
+        then.run();
+    }
+
+    private Runnable drained() {
+        writing = false;
+        Runnable then = afterDrain;
+        afterDrain = null;
+        return then;
+    }
+
+    private static void run(Runnable then) {
+        if (then != null) {
+            then.run();
+        }
+    }
+
     public synchronized int queued() {
         return queue.size();
     }
@@ -81,43 +110,54 @@ public final class Outbound {
             }
             Frame current = frame;
             transport.send(current.text(), failure -> sent(current, failure));
+            Runnable then;
             synchronized (this) {
                 inSend = false;
                 if (!completedDuringSend) {
                     return;
                 }
-                frame = closed ? null : queue.pollFirst();
-                if (frame == null) {
-                    writing = false;
-                    return;
+                frame = queue.pollFirst();
+                if (frame != null) {
+                    continue;
                 }
+                then = drained();
             }
+            run(then);
+            return;
         }
     }
 
     private void sent(Frame frame, Throwable failure) {
         if (failure != null) {
+            Runnable then;
             synchronized (this) {
                 closed = true;
-                writing = false;
                 queue.clear();
+                then = drained();
             }
             listener.failed(failure);
+            run(then);
             return;
         }
         listener.written(frame);
         Frame next;
+        Runnable then;
         synchronized (this) {
             if (inSend) {
                 completedDuringSend = true;
                 return;
             }
-            next = closed ? null : queue.pollFirst();
-            if (next == null) {
-                writing = false;
-                return;
+            next = queue.pollFirst();
+            if (next != null) {
+                then = null;
+            } else {
+                then = drained();
             }
         }
-        pump(next);
+        if (next != null) {
+            pump(next);
+        } else {
+            run(then);
+        }
     }
 }

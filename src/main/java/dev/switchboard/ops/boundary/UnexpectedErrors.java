@@ -1,13 +1,13 @@
 package dev.switchboard.ops.boundary;
 
+import dev.switchboard.ops.control.Faults;
+
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The last resort: a server fault becomes a JSON 500 with an incident id that is also in the log,
@@ -16,15 +16,15 @@ import java.util.logging.Logger;
 @Provider
 public class UnexpectedErrors implements ExceptionMapper<Exception> {
 
-    private static final Logger LOG = Logger.getLogger(UnexpectedErrors.class.getName());
+    @Inject
+    Faults faults;
 
     @Override
     public Response toResponse(Exception e) {
         if (e instanceof WebApplicationException wae) {
             return wae.getResponse();
         }
-        String incident = UUID.randomUUID().toString();
-        LOG.log(Level.SEVERE, "api.unexpected incident=" + incident, e);
+        String incident = faults.report("api", "Unexpected " + e.getClass().getSimpleName() + " in a REST call", e);
         return ApiErrors.error(Response.Status.INTERNAL_SERVER_ERROR, "Internal error, incident " + incident);
     }
 }

@@ -168,11 +168,13 @@ public class Uploads {
             String hash = "sha256:" + sha256(part);
             Files.createDirectories(target.getParent());
             // one completion per target at a time: the later one replaces the earlier, whole
+            boolean replaced;
             synchronized (finalizing.computeIfAbsent(target, t -> new Object())) {
+                replaced = Files.exists(target);
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             s.complete(hash);
-            completed.fire(new UploadCompleted(owner, s.progress()));
+            completed.fire(new UploadCompleted(owner, s.progress(), replaced));
         } catch (IOException e) {
             throw new UploadException(WRITE_FAILED, s.id(), "Failed to complete the file: " + e.getMessage());
         }

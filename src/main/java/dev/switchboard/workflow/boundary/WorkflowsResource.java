@@ -3,6 +3,7 @@ package dev.switchboard.workflow.boundary;
 import dev.switchboard.auth.boundary.RequiresRole;
 import dev.switchboard.ops.boundary.ApiErrors;
 import dev.switchboard.service.control.ServiceRegistry;
+import dev.switchboard.workflow.control.ExecutionEvents;
 import dev.switchboard.workflow.control.ExecutionLauncher;
 import dev.switchboard.workflow.control.ExecutionStore;
 import dev.switchboard.workflow.control.WorkflowRegistry;
@@ -33,6 +34,9 @@ import java.net.URI;
 @Path("workflows")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkflowsResource {
+
+    @Inject
+    ExecutionEvents events;
 
     @Inject
     WorkflowRegistry registry;
@@ -95,7 +99,9 @@ public class WorkflowsResource {
     @Path("{id}/executions")
     @RequiresRole({"admin", "operator"})
     public Response start(@PathParam("id") String id) {
-        ExecutionView created = createExecution(id(id));
+        long workflowId = id(id);
+        ExecutionView created = createExecution(workflowId);
+        events.created(created, registry.find(workflowId).map(w -> w.name()).orElse(""));
         launcher.launch(created.id());
         return Response.created(URI.create("/api/executions/" + created.id()))
                 .entity(WorkflowJson.execution(created, executions.jobs(created.id()))).build();

@@ -37,13 +37,17 @@ public class ExecutionEvents {
         return locks.computeIfAbsent(executionId, id -> new Object());
     }
 
+    /** A new execution exists (pending, its jobs too); fired before it is launched, so it comes first. */
+    public void created(ExecutionView view, String workflowName) {
+        synchronized (lock(view.id())) {
+            executionChanged.fire(new ExecutionChanged(view, workflowName, store.jobs(view.id())));
+        }
+    }
+
     public Optional<ExecutionView> execution(long executionId, ExecutionStatus status, String error, String workflowName) {
         synchronized (lock(executionId)) {
             Optional<ExecutionView> changed = store.move(executionId, status, error);
-            changed.ifPresent(view -> {
-                int[] progress = progress(executionId);
-                executionChanged.fire(new ExecutionChanged(view, workflowName, progress[0], progress[1]));
-            });
+            changed.ifPresent(view -> executionChanged.fire(new ExecutionChanged(view, workflowName, store.jobs(executionId))));
             if (status.terminal()) {
                 locks.remove(executionId);
             }
@@ -56,17 +60,12 @@ public class ExecutionEvents {
         synchronized (lock(executionId)) {
             Optional<JobExecutionView> changed = store.moveJob(executionId, jobName, status, error, exitCode, output);
             changed.ifPresent(view -> {
-                int[] progress = progress(executionId);
-                jobChanged.fire(new JobExecutionChanged(view, progress[0], progress[1]));
+                var jobs = store.jobs(executionId);
+                int finished = (int) jobs.stream().filter(j -> j.status().terminal()).count();
+                long workflowId = store.find(executionId).map(ExecutionView::workflowId).orElse(0L);
+                jobChanged.fire(new JobExecutionChanged(view, workflowId, store.serviceOf(view.workflowJobId()), finished, jobs.size()));
             });
             return changed;
         }
-    }
-
-    /** {finished jobs, all jobs} */
-    private int[] progress(long executionId) {
-        var jobs = store.jobs(executionId);
-        int finished = (int) jobs.stream().filter(j -> j.status().terminal()).count();
-        return new int[] {finished, jobs.size()};
     }
 }

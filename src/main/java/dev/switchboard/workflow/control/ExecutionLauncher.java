@@ -38,6 +38,9 @@ public class ExecutionLauncher {
     @Inject
     ExecutionEvents events;
 
+    @Inject
+    dev.switchboard.ops.control.Faults faults;
+
     /** Starts (or, after a crash, resumes) the run of an execution; completed jobs are never run again. */
     public void launch(long executionId) {
         Properties parameters = new Properties();
@@ -46,7 +49,7 @@ public class ExecutionLauncher {
         try {
             batchId = operator().start(JOB, parameters);
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "workflow.execution.launch-failed execution=" + executionId, e);
+            faults.report("workflow", "Could not start the batch job of execution " + executionId, e);
             events.execution(executionId, dev.switchboard.workflow.entity.ExecutionStatus.FAILED,
                     "Could not start the batch job: " + e.getMessage(), "");
             return;

@@ -54,6 +54,12 @@ public class ExecutionStore {
                 .getResultStream().map(JobExecution::view).toList();
     }
 
+    /** The service a workflow job runs, 0 when the job is gone. */
+    public long serviceOf(long workflowJobId) {
+        WorkflowJob job = em.find(WorkflowJob.class, workflowJobId);
+        return job == null ? 0 : job.view().serviceId();
+    }
+
     public List<ExecutionView> ofWorkflow(long workflowId) {
         return em.createNamedQuery(WorkflowExecution.OF_WORKFLOW, WorkflowExecution.class).setParameter("workflow", workflowId)
                 .setMaxResults(100).getResultStream().map(WorkflowExecution::view).toList();

@@ -55,6 +55,9 @@ public class WorkflowBatchlet implements Batchlet {
     private static final Logger LOG = Logger.getLogger(WorkflowBatchlet.class.getName());
 
     @Inject
+    dev.switchboard.ops.control.Faults faults;
+
+    @Inject
     @BatchProperty(name = ExecutionLauncher.EXECUTION_ID)
     String executionIdParameter;
 
@@ -185,7 +188,7 @@ public class WorkflowBatchlet implements Batchlet {
             events.execution(executionId, ExecutionStatus.COMPLETED, "", name);
             return "COMPLETED";
         } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
-            LOG.log(Level.SEVERE, "workflow.execution.failed execution=" + executionId, e);
+            faults.report("workflow", "Execution " + executionId + " failed inside the server", e);
             processes.forEach(JobRunner::stop);
             skipPending(executionId, status, "Execution failed: " + e.getMessage());
             events.execution(executionId, ExecutionStatus.FAILED, "Internal error: " + e.getMessage(), name);

@@ -1,0 +1,7 @@
+package dev.switchboard.cluster.entity;
+
+import java.time.Instant;
+
+/** A member left ({@code reason}: shutdown, timeout, ...); {@code self} when it is this instance stopping. */
+public record MemberLeft(Member member, boolean self, String reason, Instant at) {
+}

@@ -1,0 +1,213 @@
+package dev.switchboard.dialect.vault;
+
+import dev.switchboard.auth.control.AuthFailures;
+import dev.switchboard.auth.control.InvalidTokenException;
+import dev.switchboard.auth.control.TokenVerifier;
+import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.RejectedToken;
+import dev.switchboard.dialect.Sockets;
+import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.hub.control.Connection;
+import dev.switchboard.hub.control.RateLimit;
+import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.hub.entity.Frame;
+
+import jakarta.inject.Inject;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.util.concurrent.ScheduledFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code vault} dialect at {@code /ws} (spec/vault.md). Authentication is optional (configurable to required)
+ * and may come with the handshake or later in an {@code auth} message; a bad token is answered with
+ * {@code AUTH_FAILED} here rather than by refusing the handshake. Every bad message gets an {@code error} frame and
+ * the connection stays open.
+ */
+@ServerEndpoint(value = "/ws", configurator = HandshakeConfigurator.class)
+public class VaultEndpoint {
+
+    static final String DIALECT = "vault";
+    private static final Logger LOG = Logger.getLogger(VaultEndpoint.class.getName());
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    Sockets sockets;
+
+    @Inject
+    TokenVerifier verifier;
+
+    @Inject
+    AuthFailures authFailures;
+
+    @Inject
+    VaultStats stats;
+
+    @Inject
+    @ConfigProperty(name = "vault.max-message-bytes", defaultValue = "1048576")
+    int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "vault.rate-limit.per-second", defaultValue = "100")
+    double ratePerSecond;
+
+    @Inject
+    @ConfigProperty(name = "vault.max-connections", defaultValue = "1000")
+    int maxConnections;
+
+    @Inject
+    @ConfigProperty(name = "vault.write-timeout-seconds", defaultValue = "30")
+    long writeTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "vault.auth.required", defaultValue = "false")
+    boolean authRequired;
+
+    @Inject
+    @ConfigProperty(name = "vault.auth.timeout-seconds", defaultValue = "10")
+    long authTimeoutSeconds;
+
+    private Connection connection;
+    private RateLimit rateLimit;
+    private volatile String user;
+    private ScheduledFuture<?> authDeadline;
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxTextMessageBufferSize(maxMessageBytes);
+        session.setMaxBinaryMessageBufferSize(maxMessageBytes);
+        Principal caller = session.getUserPrincipal();
+        user = caller instanceof TokenPrincipal p ? p.getName() : null;
+        connection = hub.open(DIALECT, user, sockets.transport(session, writeTimeoutSeconds));
+        rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
+        if (hub.connectionCount(DIALECT) > maxConnections) {
+            stats.refusedConnections.increment();
+            LOG.info(() -> "vault.connection.refused reason=limit max=" + maxConnections);
+            hub.finish(connection, VaultCodec.error(VaultCodec.CONNECTION_REFUSED,
+                    "Server is not accepting connections: the limit of " + maxConnections + " is reached", connection.id()),
+                    new Disconnect(Disconnect.TRY_AGAIN_LATER, "Connection limit reached, try again later"));
+            return;
+        }
+        send(VaultFrames.connected(connection.id(), user, VaultCodec.TOPICS));
+        if (caller instanceof RejectedToken) {
+            stats.authFailures.increment();
+            send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
+        }
+        if (authRequired && user == null) {
+            Connection c = connection;
+            authDeadline = sockets.later(authTimeoutSeconds * 1000, () -> {
+                if (user == null && c.isOpen()) {
+                    hub.finish(c, VaultCodec.error(VaultCodec.AUTH_FAILED, "Authentication required; none arrived within "
+                            + authTimeoutSeconds + " s", c.id()), new Disconnect(Disconnect.POLICY_VIOLATION, "Authentication required"));
+                }
+            });
+        }
+    }
+
+    @OnMessage
+    public void text(String text) {
+        hub.received(connection, text.length());
+        stats.messagesIn.increment();
+        long now = System.nanoTime();
+        if (!rateLimit.tryAcquire(now)) {
+            stats.rateLimited.increment();
+            if (rateLimit.shouldReport(now)) {
+                send(VaultCodec.rateLimited(Math.max(1, (rateLimit.retryAfterMillis() + 999) / 1000), connection.id()));
+            }
+            return;
+        }
+        Object decoded = VaultCodec.decode(text);
+        if (decoded instanceof VaultCodec.Malformed m) {
+            stats.invalidMessages.increment();
+            if (m.code().equals(VaultCodec.AUTH_FAILED)) {
+                stats.authFailures.increment();
+            }
+            send(VaultCodec.error(m.code(), m.message(), connection.id()));
+            return;
+        }
+        VaultCodec.Inbound message = (VaultCodec.Inbound) decoded;
+        switch (message.type()) {
+            case "auth" -> authenticate(message.token());
+            case "ping" -> send(VaultFrames.pong(connection.id()));
+            default -> subscription(message);
+        }
+    }
+
+    private void subscription(VaultCodec.Inbound message) {
+        if (authRequired && user == null) {
+            send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Authentication required before '" + message.type() + "'", connection.id()));
+            return;
+        }
+        if (message.type().equals("subscribe")) {
+            hub.subscribe(connection, message.topic());
+        } else {
+            hub.unsubscribe(connection, message.topic());
+        }
+        send(VaultFrames.subscription(message.type() + "d", message.topic(), hub.subscriptionsOf(connection), connection.id()));
+    }
+
+    private void authenticate(String token) {
+        try {
+            TokenPrincipal p = verifier.verify(token);
+            user = p.getName();
+            if (authDeadline != null) {
+                authDeadline.cancel(false);
+            }
+            send(VaultFrames.authenticated(p.getName(), p.expiresAt(), connection.id()));
+        } catch (InvalidTokenException e) {
+            authFailures.record();
+            stats.authFailures.increment();
+            LOG.fine(() -> "vault.auth.refused connection=" + connection.id() + " detail=\"" + e.getMessage() + "\"");
+            send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
+        }
+    }
+
+    private void send(Frame frame) {
+        if (hub.send(connection, frame)) {
+            stats.messagesOut.increment();
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        hub.received(connection, data.remaining());
+        stats.invalidMessages.increment();
+        send(VaultCodec.error(VaultCodec.INVALID_MESSAGE, "Message format is invalid: binary frames are not accepted", connection.id()));
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        hub.pong(connection);
+    }
+
+    @OnClose
+    public void close() {
+        if (authDeadline != null) {
+            authDeadline.cancel(false);
+        }
+        if (connection != null) {
+            hub.closed(connection);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.log(Level.FINE, "vault.socket.error session=" + session.getId(), failure);
+        if (connection != null && !session.isOpen()) {
+            hub.closed(connection);
+        }
+    }
+}
