@@ -106,4 +106,31 @@ class OutboundTest {
         assertFalse(out.offer(Frame.of("c")));
         assertEquals(List.of("a"), t.sent);
     }
+
+    @Test
+    void drainThenWritesWhatIsQueuedRefusesMoreAndRunsOnceAfterTheLastWrite() {
+        RecordingTransport t = new RecordingTransport(false);
+        Outbound out = new Outbound(t, 10, listener);
+        out.offer(Frame.of("a"));
+        out.offer(Frame.of("last"));
+        int[] ran = {0};
+        out.drainThen(() -> ran[0]++);
+        assertFalse(out.offer(Frame.of("late")), "nothing is accepted once draining");
+        assertEquals(0, ran[0]);
+        t.complete();
+        assertEquals(List.of("a", "last"), t.sent);
+        assertEquals(0, ran[0], "not before the last write completed");
+        t.complete();
+        assertEquals(1, ran[0]);
+        assertEquals(2, written.size());
+    }
+
+    @Test
+    void drainThenOnAnIdleQueueRunsAtOnce() {
+        Outbound out = new Outbound(new RecordingTransport(true), 10, listener);
+        out.offer(Frame.of("x"));
+        int[] ran = {0};
+        out.drainThen(() -> ran[0]++);
+        assertEquals(1, ran[0]);
+    }
 }
