@@ -11,6 +11,7 @@ public class DialectPolicies {
     public Auth authFor(String path) {
         return switch (path) {
             case "/api/ws" -> Auth.REQUIRED;
+            case "/rtc/ws" -> Auth.REQUIRED;
             default -> Auth.OPTIONAL;
         };
     }

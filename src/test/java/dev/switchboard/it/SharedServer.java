@@ -53,6 +53,9 @@ public final class SharedServer {
                     "UPLOAD_SESSION_IDLE_SECONDS", "8",
                     "UPLOAD_SERVICE_QUOTA_BYTES", String.valueOf(200L * 1024 * 1024),
                     "UPLOAD_CLEANUP_INTERVAL_SECONDS", "2"));
+            // rtc: a 200/s rate limit a flood passes quickly, AuthStatus 3 s before exp, a small offline queue
+            server.env("RTC_RATE_LIMIT_PER_SECOND", "200").env("RTC_AUTH_EXPIRY_WARNING_SECONDS", "3")
+                    .env("MESSAGING_QUEUE_MAX_PER_USER", "30").env("MESSAGING_QUEUE_PURGE_INTERVAL_SECONDS", "2");
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();
