@@ -326,6 +326,12 @@ public class RtcEndpoint {
     @OnMessage
     public void binary(ByteBuffer data) {
         hub.received(connection, data.remaining());
+        if (data.remaining() > maxMessageBytes) {
+            // Tyrus enforces the text limit itself but let an unfragmented binary frame over it through
+            hub.close(connection, new Disconnect(Disconnect.TOO_BIG, "Message too big"));
+            ended(connection);
+            return;
+        }
         if (!admitted(null)) {
             return;
         }
