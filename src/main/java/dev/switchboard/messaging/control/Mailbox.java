@@ -33,7 +33,7 @@ public class Mailbox {
     EntityManager em;
 
     @Inject
-    @ConfigProperty(name = "messaging.queue.max-per-user", defaultValue = "1000")
+    @ConfigProperty(name = "messaging.queue.max-per-user", defaultValue = "500")
     int maxPerUser;
 
     @Inject
