@@ -14,53 +14,61 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Who is online, per user and on this instance: a user is {@code online} from the first connection's open to the
  * last one's close, may set {@code away}/{@code online} with metadata in between, and is {@code offline} after.
- * Every change fires {@link PresenceChanged} (synchronously, after the state was updated, outside any lock).
+ * Every change fires {@link PresenceChanged} synchronously while the user's stripe lock is held, so that the
+ * events of one user are observed in the order the changes happened (observers only queue frames: never block).
  */
 @ApplicationScoped
 public class Presences {
 
     private static final String NO_METADATA = "{}";
 
-    /** One user's state; replaced, never mutated, so a compute can decide atomically what changed. */
     private record State(Set<String> connections, String status, String metadataJson) {
     }
 
     private final ConcurrentHashMap<String, State> users = new ConcurrentHashMap<>();
+    private final Object[] stripes = new Object[64];
 
     @Inject
     Event<PresenceChanged> changed;
 
+    public Presences() {
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    private Object stripe(String user) {
+        return stripes[Math.floorMod(user.hashCode(), stripes.length)];
+    }
+
     public void opened(String user, String connectionId) {
-        boolean[] first = {false};
-        State after = users.compute(user, (u, s) -> {
-            Set<String> c = s == null ? new HashSet<>() : new HashSet<>(s.connections());
-            first[0] = c.isEmpty();
+        synchronized (stripe(user)) {
+            State s = users.get(user);
+            if (s == null) {
+                users.put(user, new State(Set.of(connectionId), PresenceChanged.ONLINE, NO_METADATA));
+                changed.fire(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), NO_METADATA));
+                return;
+            }
+            Set<String> c = new HashSet<>(s.connections());
             c.add(connectionId);
-            return s == null ? new State(Set.copyOf(c), PresenceChanged.ONLINE, NO_METADATA) : new State(Set.copyOf(c), s.status(), s.metadataJson());
-        });
-        if (first[0]) {
-            changed.fire(new PresenceChanged(user, after.status(), Instant.now(), after.metadataJson()));
+            users.put(user, new State(Set.copyOf(c), s.status(), s.metadataJson()));
         }
     }
 
     public void closed(String user, String connectionId) {
-        boolean[] last = {false};
-        String[] metadata = {NO_METADATA};
-        users.computeIfPresent(user, (u, s) -> {
-            if (!s.connections().contains(connectionId)) {
-                return s;
+        synchronized (stripe(user)) {
+            State s = users.get(user);
+            if (s == null || !s.connections().contains(connectionId)) {
+                return;
             }
             Set<String> c = new HashSet<>(s.connections());
             c.remove(connectionId);
-            if (c.isEmpty()) {
-                last[0] = true;
-                metadata[0] = s.metadataJson();
-                return null;
+            if (!c.isEmpty()) {
+                users.put(user, new State(Set.copyOf(c), s.status(), s.metadataJson()));
+                return;
             }
-            return new State(Set.copyOf(c), s.status(), s.metadataJson());
-        });
-        if (last[0]) {
-            changed.fire(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), metadata[0]));
+            users.remove(user);
+            changed.fire(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson()));
         }
     }
 
@@ -69,17 +77,14 @@ public class Presences {
      * @return false when the user has no open connection here (nothing changes)
      */
     public boolean set(String user, String status, String metadataJson) {
-        State after = users.computeIfPresent(user, (u, s) -> new State(s.connections(), status, metadataJson));
-        if (after == null) {
-            return false;
+        synchronized (stripe(user)) {
+            State s = users.get(user);
+            if (s == null) {
+                return false;
+            }
+            users.put(user, new State(s.connections(), status, metadataJson));
+            changed.fire(new PresenceChanged(user, status, Instant.now(), metadataJson));
+            return true;
         }
-        changed.fire(new PresenceChanged(user, status, Instant.now(), metadataJson));
-        return true;
-    }
-
-    /** The current status of a user on this instance: online, away, or offline. */
-    public String statusOf(String user) {
-        State s = users.get(user);
-        return s == null ? PresenceChanged.OFFLINE : s.status();
     }
 }
