@@ -96,7 +96,7 @@ public class RtcEndpoint {
 
     private Connection connection;
     private RateLimit rateLimit;
-    private List<ScheduledFuture<?>> tokenTasks = List.of();
+    private volatile List<ScheduledFuture<?>> tokenTasks = List.of();
     private final AtomicBoolean ended = new AtomicBoolean();
 
     @OnOpen
