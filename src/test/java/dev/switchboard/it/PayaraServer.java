@@ -165,6 +165,11 @@ public final class PayaraServer implements AutoCloseable {
         return port;
     }
 
+    /** The JDBC URL of this server's own database (user {@link Postgres#USER}). */
+    public String databaseUrl() {
+        return env.get("SWITCHBOARD_DB_URL");
+    }
+
     public Path dataDir() {
         return Path.of(env.get("SWITCHBOARD_DATA_DIR"));
     }

@@ -58,6 +58,9 @@ public final class SharedServer {
                     Map.entry("AGENT_HEARTBEAT_INTERVAL_SECONDS", "1"),
                     Map.entry("ALERTS_SECURITY_AUTH_FAILURES_PER_INTERVAL", "3"),
                     Map.entry("VAULT_MAX_CONNECTIONS", "40")));
+            // rtc: a 200/s rate limit a flood passes quickly, AuthStatus 3 s before exp, a small offline queue
+            server.env("RTC_RATE_LIMIT_PER_SECOND", "200").env("RTC_AUTH_EXPIRY_WARNING_SECONDS", "3")
+                    .env("MESSAGING_QUEUE_MAX_PER_USER", "30").env("MESSAGING_QUEUE_PURGE_INTERVAL_SECONDS", "2");
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();

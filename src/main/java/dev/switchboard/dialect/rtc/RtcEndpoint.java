@@ -1,0 +1,379 @@
+package dev.switchboard.dialect.rtc;
+
+import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.JsonText;
+import dev.switchboard.dialect.Sockets;
+import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.hub.control.Connection;
+import dev.switchboard.hub.control.RateLimit;
+import dev.switchboard.hub.control.Subscriptions;
+import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.messaging.control.Presences;
+import dev.switchboard.messaging.entity.CustomMessage;
+import dev.switchboard.messaging.entity.PresenceChanged;
+
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code rtc} dialect at {@code /rtc/ws} (spec/rtc.md). The handshake was authenticated by the
+ * {@code HandshakeGuard} (a token is required); here the connection is registered with the hub, greeted with
+ * {@code Status connected}, handed its offline direct messages, watched for its token's expiry, and its messages
+ * dispatched. A bad message gets an {@code Error} frame (400, 403, 404, 429, 500, 503) and the connection stays open.
+ */
+@ServerEndpoint(value = "/rtc/ws", configurator = HandshakeConfigurator.class)
+public class RtcEndpoint {
+
+    static final String DIALECT = "rtc";
+    /** Close code when the token's {@code exp} is reached (private-use range of RFC 6455). */
+    static final int TOKEN_EXPIRED = 4001;
+    private static final Logger LOG = Logger.getLogger(RtcEndpoint.class.getName());
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    Sockets sockets;
+
+    @Inject
+    RtcDirectMessages directMessages;
+
+    @Inject
+    RtcTokenClock tokenClock;
+
+    @Inject
+    Presences presences;
+
+    @Inject
+    Event<CustomMessage> custom;
+
+    @Inject
+    @ConfigProperty(name = "rtc.max-message-bytes", defaultValue = "65536")
+    int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "rtc.rate-limit.per-second", defaultValue = "100")
+    double ratePerSecond;
+
+    @Inject
+    @ConfigProperty(name = "rtc.rate-limit.burst")
+    Optional<Double> rateBurst;
+
+    @Inject
+    @ConfigProperty(name = "rtc.topic.max-length", defaultValue = "256")
+    int maxTopicLength;
+
+    /** The hub's own key, read here too so that a refusal can name the limit. */
+    @Inject
+    @ConfigProperty(name = "hub.subscriptions.max-per-connection", defaultValue = "100")
+    int subscriptionLimit;
+
+    private Connection connection;
+    private RateLimit rateLimit;
+    private volatile List<ScheduledFuture<?>> tokenTasks = List.of();
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxTextMessageBufferSize(maxMessageBytes);
+        session.setMaxBinaryMessageBufferSize(maxMessageBytes);
+        Principal principal = session.getUserPrincipal();
+        // the guard requires a token on this path; a session without one would be a misconfiguration
+        String user = principal == null ? "anonymous" : principal.getName();
+        connection = hub.open(DIALECT, user, sockets.transport(session));
+        rateLimit = new RateLimit(ratePerSecond, rateBurst.orElse(ratePerSecond), System.nanoTime());
+        hub.send(connection, RtcFrames.welcome(connection.id()));
+        presences.opened(user, connection.id());
+        directMessages.drain(connection);
+        if (principal instanceof TokenPrincipal token && token.expiresAt() != null) {
+            Connection c = connection;
+            long expiresAt = token.expiresAt().getEpochSecond();
+            tokenTasks = tokenClock.watch(token.expiresAt(),
+                    () -> hub.send(c, RtcFrames.tokenExpiring(expiresAt)),
+                    () -> {
+                        LOG.info(() -> "rtc.token.expired user=" + c.user() + " connection=" + c.id());
+                        hub.close(c, new Disconnect(TOKEN_EXPIRED, "Token expired"));
+                        ended(c);
+                    });
+        }
+        LOG.fine(() -> "rtc.connected user=" + user + " connection=" + connection.id());
+    }
+
+    @OnMessage
+    public void text(String text) {
+        hub.received(connection, text.length());
+        if (!admitted(text)) {
+            return;
+        }
+        RtcCodec.Inbound message;
+        try {
+            message = RtcCodec.decode(text);
+        } catch (RtcCodec.Invalid e) {
+            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcCodec.details(RtcCodec.idOf(text), e.field()));
+            return;
+        }
+        try {
+            dispatch(message);
+        } catch (RtcCodec.Invalid e) {
+            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcCodec.details(message.id(), e.field()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "rtc.message.failed type=" + RtcCodec.truncate(message.type()) + " connection=" + connection.id(), e);
+            refuse(RtcCodec.INTERNAL_ERROR, "Internal error", RtcCodec.details(message.id(), null));
+        }
+    }
+
+    /** The per-connection rate limit: excess messages are dropped, with one {@code Error 429} per second at most. */
+    private boolean admitted(String textOrNull) {
+        long now = System.nanoTime();
+        if (rateLimit.tryAcquire(now)) {
+            return true;
+        }
+        if (rateLimit.shouldReport(now)) {
+            long ms = Math.max(1, rateLimit.retryAfterMillis());
+            var details = RtcCodec.details(textOrNull == null ? null : RtcCodec.idOf(textOrNull), null)
+                    .add("retry_after", (ms + 999) / 1000)
+                    .add("retry_after_ms", ms)
+                    .add("limit_per_second", ratePerSecond);
+            hub.send(connection, RtcCodec.error(RtcCodec.TOO_MANY_REQUESTS,
+                    "Rate limit exceeded; messages are dropped until the retry delay has passed", details));
+        }
+        return false;
+    }
+
+    private void dispatch(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        switch (m.type()) {
+            case "Ping" -> ping(m);
+            case "Pong" -> hub.pong(connection);
+            case "Subscribe" -> subscribe(m);
+            case "Unsubscribe" -> unsubscribe(m);
+            case "Broadcast" -> broadcast(m);
+            case "DirectMessage" -> directMessage(m);
+            case "Presence" -> presence(m);
+            default -> {
+                if (m.type().startsWith("X-") && m.type().length() > 2) {
+                    customMessage(m);
+                } else {
+                    refuse(RtcCodec.BAD_REQUEST, "Unknown message type: " + RtcCodec.truncate(m.type()),
+                            RtcCodec.details(m.id(), "type").add("type", RtcCodec.truncate(m.type())));
+                }
+            }
+        }
+    }
+
+    private void ping(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        JsonNumber timestamp = null;
+        if (m.data() != JsonValue.NULL) {
+            JsonObject data = RtcCodec.object(m.data(), "{timestamp}");
+            JsonValue t = data.getOrDefault("timestamp", JsonValue.NULL);
+            if (t != JsonValue.NULL && !(t instanceof JsonNumber)) {
+                throw new RtcCodec.Invalid("timestamp", "Field 'timestamp' must be a number");
+            }
+            timestamp = t instanceof JsonNumber n ? n : null;
+        }
+        hub.send(connection, RtcFrames.pong(timestamp));
+    }
+
+    private List<String> topics(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        JsonObject data = RtcCodec.object(m.data(), "{topics}");
+        List<String> topics = RtcCodec.strings(data, "topics", 1000);
+        for (String t : topics) {
+            String fault = Subscriptions.invalid(t, maxTopicLength);
+            if (fault != null) {
+                throw new RtcCodec.Invalid("topics", fault);
+            }
+        }
+        return topics;
+    }
+
+    private void subscribe(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        List<String> topics = topics(m);
+        Set<String> fresh = new LinkedHashSet<>(topics);
+        fresh.removeAll(hub.subscriptionsOf(connection));
+        int active = hub.subscriptionsOf(connection).size();
+        int limit = subscriptionLimit;
+        // all or nothing: this connection's messages are handled one at a time, so the count cannot move meanwhile
+        if (active + fresh.size() > limit) {
+            refuse(RtcCodec.FORBIDDEN, "Subscription limit reached: at most " + limit + " per connection",
+                    RtcCodec.details(m.id(), "topics").add("limit", limit).add("active_subscriptions", active));
+            return;
+        }
+        for (String t : fresh) {
+            if (hub.subscribe(connection, t) == Subscriptions.Outcome.LIMIT) {
+                refuse(RtcCodec.FORBIDDEN, "Subscription limit reached: at most " + limit + " per connection",
+                        RtcCodec.details(m.id(), "topics").add("limit", limit)
+                                .add("active_subscriptions", hub.subscriptionsOf(connection).size()));
+                return;
+            }
+        }
+        hub.send(connection, RtcFrames.subscriptions("subscribed", topics, hub.subscriptionsOf(connection).size()));
+    }
+
+    private void unsubscribe(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        List<String> topics = topics(m);
+        for (String t : topics) {
+            hub.unsubscribe(connection, t);
+        }
+        hub.send(connection, RtcFrames.subscriptions("unsubscribed", topics, hub.subscriptionsOf(connection).size()));
+    }
+
+    private void broadcast(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        JsonObject data = RtcCodec.object(m.data(), "{topic, payload}");
+        String topic = RtcCodec.string(data, "topic", maxTopicLength);
+        String fault = Subscriptions.invalid(topic, maxTopicLength);
+        if (fault == null && (topic.contains(Subscriptions.ONE) || topic.contains(Subscriptions.REST))) {
+            fault = "Broadcast needs a concrete topic, without wildcards";
+        }
+        if (fault != null) {
+            throw new RtcCodec.Invalid("topic", fault);
+        }
+        JsonValue payload = RtcCodec.required(data, "payload");
+        String messageId = m.id() != null ? m.id() : "broadcast_" + UUID.randomUUID();
+        if (topic.equals(RtcPushes.PRESENCE_TOPIC) || topic.startsWith(RtcPushes.PRESENCE_TOPIC + ".")) {
+            refuse(RtcCodec.FORBIDDEN, "Topics under '" + RtcPushes.PRESENCE_TOPIC + "' are published by the server only",
+                    RtcCodec.details(messageId, "topic"));
+            return;
+        }
+        int recipients = hub.publish(DIALECT, topic, RtcFrames.broadcast(topic, payload, RtcFrames.now(), messageId));
+        hub.send(connection, RtcFrames.broadcastAck(messageId, recipients));
+    }
+
+    private void directMessage(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        JsonObject data = RtcCodec.object(m.data(), "{target_user, payload}");
+        String target = RtcCodec.string(data, "target_user", 256);
+        JsonValue payload = RtcCodec.required(data, "payload");
+        Long ttl = ttl(m.metadata());
+        if (ttl == null) {
+            ttl = ttl(RtcCodec.optionalObject(data, "metadata"));
+        }
+        String messageId = m.id() != null ? m.id() : "dm_" + UUID.randomUUID();
+        RtcDirectMessages.Outcome outcome = directMessages.send(connection.user(), target, messageId, payload, ttl);
+        if (outcome instanceof RtcDirectMessages.Delivered d) {
+            hub.send(connection, RtcFrames.directAck(messageId, d.connectionIds()));
+        } else if (outcome instanceof RtcDirectMessages.Stored) {
+            refuse(RtcCodec.NOT_FOUND, "User " + RtcCodec.truncate(target) + " not found or not connected",
+                    RtcCodec.details(messageId, null).add("queued", true));
+        } else if (outcome instanceof RtcDirectMessages.Refused r) {
+            refuse(r.code(), r.message(), RtcCodec.details(messageId, null).add("queued", false));
+        }
+    }
+
+    /** {@code metadata.ttl}: seconds a queued direct message may wait; null when absent. */
+    private static Long ttl(JsonObject metadata) throws RtcCodec.Invalid {
+        if (metadata == null || !metadata.containsKey("ttl") || metadata.isNull("ttl")) {
+            return null;
+        }
+        if (!(metadata.get("ttl") instanceof JsonNumber n) || n.doubleValue() < 0) {
+            throw new RtcCodec.Invalid("metadata.ttl", "Field 'metadata.ttl' must be a non-negative number of seconds");
+        }
+        return (long) Math.ceil(Math.min(n.doubleValue(), Long.MAX_VALUE / 2.0));
+    }
+
+    private void presence(RtcCodec.Inbound m) throws RtcCodec.Invalid {
+        JsonObject data = RtcCodec.object(m.data(), "{status, metadata}");
+        String status = RtcCodec.string(data, "status", 16);
+        if (!status.equals(PresenceChanged.ONLINE) && !status.equals(PresenceChanged.AWAY)) {
+            throw new RtcCodec.Invalid("status", "Field 'status' must be 'online' or 'away'");
+        }
+        JsonObject metadata = RtcCodec.optionalObject(data, "metadata");
+        String metadataJson = (metadata == null ? JsonValue.EMPTY_JSON_OBJECT : metadata).toString();
+        presences.set(connection.user(), status, metadataJson);
+        hub.send(connection, RtcFrames.status("presence_updated", JsonText.object().add("status", status)
+                .add("metadata", JsonText.parse(metadataJson))));
+    }
+
+    private void customMessage(RtcCodec.Inbound m) {
+        Connection c = connection;
+        custom.fireAsync(new CustomMessage(m.type(), m.data().toString(), m.id(), c.user(), c.id(), (type, dataJson) -> {
+            try {
+                hub.send(c, RtcFrames.custom(type, dataJson));
+            } catch (JsonException e) {
+                LOG.log(Level.WARNING, "rtc.custom.reply.invalid type=" + RtcCodec.truncate(type), e);
+            }
+        })).exceptionally(failure -> {
+            LOG.log(Level.WARNING, "rtc.custom.failed type=" + RtcCodec.truncate(m.type()) + " connection=" + c.id(), failure);
+            hub.send(c, RtcCodec.error(RtcCodec.INTERNAL_ERROR, "The handler of " + RtcCodec.truncate(m.type()) + " failed",
+                    RtcCodec.details(m.id(), null)));
+            return null;
+        });
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        hub.received(connection, data.remaining());
+        if (data.remaining() > maxMessageBytes) {
+            // Tyrus enforces the text limit itself but let an unfragmented binary frame over it through
+            hub.close(connection, new Disconnect(Disconnect.TOO_BIG, "Message too big"));
+            ended(connection);
+            return;
+        }
+        if (!admitted(null)) {
+            return;
+        }
+        try {
+            RtcBinary.Received r = RtcBinary.read(data);
+            hub.send(connection, RtcFrames.binaryReceived(r.size(), r.type(), r.checksum()));
+        } catch (RtcCodec.Invalid e) {
+            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcCodec.details(null, e.field()));
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        hub.pong(connection);
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        if (connection != null) {
+            ended(connection);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.log(Level.FINE, "rtc.socket.error session=" + session.getId(), failure);
+        if (connection != null && !session.isOpen()) {
+            ended(connection);
+        }
+    }
+
+    /** Once per connection, whoever notices first: the socket closed, or the server closed it. */
+    private void ended(Connection c) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        tokenTasks.forEach(t -> t.cancel(false));
+        hub.closed(c);
+        presences.closed(c.user(), c.id());
+    }
+
+    private void refuse(int code, String message, jakarta.json.JsonObjectBuilder details) {
+        hub.send(connection, RtcCodec.error(code, message, details));
+    }
+}

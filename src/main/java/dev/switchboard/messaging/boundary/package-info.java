@@ -1,0 +1,2 @@
+/** Messaging's REST boundary: admin notifications. */
+package dev.switchboard.messaging.boundary;

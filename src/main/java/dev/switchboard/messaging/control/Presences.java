@@ -1,0 +1,90 @@
+package dev.switchboard.messaging.control;
+
+import dev.switchboard.messaging.entity.PresenceChanged;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is online, per user and on this instance: a user is {@code online} from the first connection's open to the
+ * last one's close, may set {@code away}/{@code online} with metadata in between, and is {@code offline} after.
+ * Every change fires {@link PresenceChanged} synchronously while the user's stripe lock is held, so that the
+ * events of one user are observed in the order the changes happened (observers only queue frames: never block).
+ */
+@ApplicationScoped
+public class Presences {
+
+    private static final String NO_METADATA = "{}";
+
+    private record State(Set<String> connections, String status, String metadataJson) {
+    }
+
+    private final ConcurrentHashMap<String, State> users = new ConcurrentHashMap<>();
+    private final Object[] stripes = new Object[64];
+
+    @Inject
+    Event<PresenceChanged> changed;
+
+    public Presences() {
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    private Object stripe(String user) {
+        return stripes[Math.floorMod(user.hashCode(), stripes.length)];
+    }
+
+    public void opened(String user, String connectionId) {
+        synchronized (stripe(user)) {
+            State s = users.get(user);
+            if (s == null) {
+                users.put(user, new State(Set.of(connectionId), PresenceChanged.ONLINE, NO_METADATA));
+                changed.fire(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), NO_METADATA));
+                return;
+            }
+            Set<String> c = new HashSet<>(s.connections());
+            c.add(connectionId);
+            users.put(user, new State(Set.copyOf(c), s.status(), s.metadataJson()));
+        }
+    }
+
+    public void closed(String user, String connectionId) {
+        synchronized (stripe(user)) {
+            State s = users.get(user);
+            if (s == null || !s.connections().contains(connectionId)) {
+                return;
+            }
+            Set<String> c = new HashSet<>(s.connections());
+            c.remove(connectionId);
+            if (!c.isEmpty()) {
+                users.put(user, new State(Set.copyOf(c), s.status(), s.metadataJson()));
+                return;
+            }
+            users.remove(user);
+            changed.fire(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson()));
+        }
+    }
+
+    /**
+     * A connected user sets a status ({@code online} or {@code away}) and metadata (a JSON object as text).
+     * @return false when the user has no open connection here (nothing changes)
+     */
+    public boolean set(String user, String status, String metadataJson) {
+        synchronized (stripe(user)) {
+            State s = users.get(user);
+            if (s == null) {
+                return false;
+            }
+            users.put(user, new State(s.connections(), status, metadataJson));
+            changed.fire(new PresenceChanged(user, status, Instant.now(), metadataJson));
+            return true;
+        }
+    }
+}
