@@ -52,7 +52,12 @@ public final class SharedServer {
                     "UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024),
                     "UPLOAD_SESSION_IDLE_SECONDS", "8",
                     "UPLOAD_SERVICE_QUOTA_BYTES", String.valueOf(200L * 1024 * 1024),
-                    "UPLOAD_CLEANUP_INTERVAL_SECONDS", "2"));
+                    "UPLOAD_CLEANUP_INTERVAL_SECONDS", "2"))
+                    // workspace: a limit a test can reach, small text and frame limits
+                    .env("WORKSPACE_RATE_LIMIT_PER_SECOND", "5")
+                    .env("WORKSPACE_RATE_LIMIT_BURST", "30")
+                    .env("WORKSPACE_MESSAGE_MAX_LENGTH", "100")
+                    .env("WORKSPACE_MAX_MESSAGE_BYTES", "65536");
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();

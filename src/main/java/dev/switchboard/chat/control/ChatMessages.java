@@ -53,6 +53,11 @@ public class ChatMessages {
     @ConfigProperty(name = "chat.store.batch-size", defaultValue = "500")
     int batchSize;
 
+    /** How long the writer waits for a batch to fill after its first message: fewer, larger transactions. */
+    @Inject
+    @ConfigProperty(name = "chat.store.linger-ms", defaultValue = "0")
+    long lingerMillis;
+
     @Inject
     @ConfigProperty(name = "chat.history.read-wait-ms", defaultValue = "5000")
     long readWaitMillis;
@@ -64,6 +69,9 @@ public class ChatMessages {
     /** The highest seq handed out, and the highest seq the writer has finished with (stored or given up on). */
     private long lastAssigned;
     private long lastWritten;
+    /** Messages accepted and messages the writer has finished with, for the stop's log line. */
+    private long acceptedCount;
+    private long finishedCount;
     private final SeqClock clock = new SeqClock();
 
     /**
@@ -84,6 +92,7 @@ public class ChatMessages {
             queue.add(message);
             synchronized (written) {
                 lastAssigned = seq;
+                acceptedCount++;
             }
         }
         posted.fire(message);
@@ -158,6 +167,7 @@ public class ChatMessages {
                 }
                 batch.add(first);
                 queue.drainTo(batch, batchSize - 1);
+                linger(batch);
                 store(batch);
             } catch (InterruptedException e) {
                 // not interrupted by drain() (that could break a JDBC write half-way); only by the container
@@ -168,6 +178,20 @@ public class ChatMessages {
                 LOG.log(Level.SEVERE, "chat.store.writer-failed", e);
             } finally {
                 batch.clear();
+            }
+        }
+    }
+
+    private void linger(List<ChatMessagePosted> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMillis);
+        while (lingerMillis > 0 && running && batch.size() < batchSize) {
+            long left = deadline - System.nanoTime();
+            ChatMessagePosted next = left > 0 ? queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)), TimeUnit.NANOSECONDS) : null;
+            if (next != null) {
+                batch.add(next);
+                queue.drainTo(batch, batchSize - batch.size());
+            } else if (left <= 0) {
+                return;
             }
         }
     }
@@ -189,6 +213,7 @@ public class ChatMessages {
         long last = batch.get(batch.size() - 1).seq();
         synchronized (written) {
             lastWritten = Math.max(lastWritten, last);
+            finishedCount += batch.size();
             written.notifyAll();
         }
     }
@@ -199,7 +224,10 @@ public class ChatMessages {
         if (writer == null) {
             return;
         }
-        int pending = queue.size();
+        long pending;
+        synchronized (written) {
+            pending = acceptedCount - finishedCount;
+        }
         running = false;
         try {
             writer.join(TimeUnit.SECONDS.toMillis(60));

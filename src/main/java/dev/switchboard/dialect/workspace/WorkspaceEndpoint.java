@@ -26,6 +26,8 @@ import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,6 +44,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     static final String DIALECT = "workspace";
     private static final Logger LOG = Logger.getLogger(WorkspaceEndpoint.class.getName());
     private static final AtomicLong USER_IDS = new AtomicLong();
+    private static final long REFUSAL_CLOSE_DELAY_MS = 200;
 
     @Inject
     Hub hub;
@@ -152,15 +155,20 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         return name;
     }
 
-    /** Not registered with the hub: the error frame goes straight out, and the close follows once it is written. */
+    /**
+     * Not registered with the hub: the error frame goes straight out, and the close follows a moment after it was
+     * written. Closing at once (from @OnOpen, or as soon as the frame is out) races with the upgrade request that
+     * is still finishing: the close frame never arrives, or Grizzly logs an NPE in finishResponse.
+     */
     private void refuse(String code, String message) {
         LOG.fine(() -> "workspace.refused code=" + code + " session=" + session.getId());
         Session s = session;
+        Runnable close = () -> CompletableFuture.runAsync(() -> closeQuietly(s, message),
+                CompletableFuture.delayedExecutor(REFUSAL_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS, sockets::background));
         try {
-            s.getAsyncRemote().sendText(WorkspaceFrames.error(code, message),
-                    result -> sockets.background(() -> closeQuietly(s, message)));
+            s.getAsyncRemote().sendText(WorkspaceFrames.error(code, message), result -> close.run());
         } catch (RuntimeException e) {
-            sockets.background(() -> closeQuietly(s, message));
+            close.run();
         }
     }
 
