@@ -45,7 +45,8 @@ class WorkspaceRestartIT {
             // only conclusive when the stop came before the writer's linger ran out
             Assumptions.assumeTrue(System.nanoTime() - firstSent < Duration.ofSeconds(50).toNanos(), "too slow to be conclusive");
 
-            server.start();
+            // back to the default: a history read waits for the writer at most chat.history.read-wait-ms
+            server.env("CHAT_STORE_LINGER_MS", null).start();
             String token = Api.adminToken(server);
             Set<String> stored = new HashSet<>();
             String before = "";

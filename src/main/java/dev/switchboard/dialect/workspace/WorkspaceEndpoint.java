@@ -211,8 +211,16 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
             LOG.fine(() -> "workspace.message.refused code=" + m.code() + " connection=" + c.id());
             sendError(m.code(), m.message());
         } else if (decoded instanceof WorkspaceCodec.Send send) {
-            if (chat.post(userId, username, send.text()).isEmpty()) {
-                sendError(WorkspaceCodec.SERVER_BUSY, "The message store is behind; message not sent, try again");
+            boolean accepted;
+            try {
+                accepted = chat.post(userId, username, send.text()).isPresent();
+            } catch (RuntimeException e) {
+                // only the first post of a run reads the database (the last stored id); it may be unreachable
+                LOG.log(Level.WARNING, "workspace.post.failed connection=" + c.id(), e);
+                accepted = false;
+            }
+            if (!accepted) {
+                sendError(WorkspaceCodec.SERVER_BUSY, "The message store is unavailable; message not sent, try again");
             }
         } else if (decoded instanceof WorkspaceCodec.Presence p) {
             toOthers(WorkspaceFrames.presence(userId, username, p.status()));
