@@ -34,11 +34,17 @@ public class DialectPolicies {
     @ConfigProperty(name = "vault.cors.origins", defaultValue = "*")
     String vaultOrigins;
 
+    /** The workspace spec connects with {@code ?username=}; a deployment may insist on tokens instead. */
+    @Inject
+    @ConfigProperty(name = "workspace.auth.required", defaultValue = "false")
+    boolean workspaceAuthRequired;
+
     public Policy policyFor(String path) {
         return switch (path) {
             case "/api/ws", "/rtc/ws" -> new Policy(Auth.REQUIRED, List.of());
             case "/ws" -> new Policy(Auth.IN_BAND, ConfigLists.split(Optional.of(vaultOrigins)));
             case "/control/ws" -> new Policy(controlAuthRequired ? Auth.REQUIRED : Auth.OPTIONAL, List.of());
+            case "/workspace/ws" -> new Policy(workspaceAuthRequired ? Auth.REQUIRED : Auth.OPTIONAL, List.of());
             default -> new Policy(Auth.OPTIONAL, List.of());
         };
     }

@@ -48,6 +48,14 @@ public class Users {
                 .getResultStream().findFirst();
     }
 
+    /** Whether a local user has this name, ignoring case (so "Admin" cannot pass for "admin" where names are shown). */
+    @Transactional
+    public boolean existsIgnoringCase(String username) {
+        return em.createQuery("SELECT COUNT(u) FROM User u WHERE LOWER(u.username) = :name", Long.class)
+                .setParameter("name", username.toLowerCase(java.util.Locale.ROOT))
+                .getSingleResult() > 0;
+    }
+
     public long count() {
         return em.createNamedQuery(User.COUNT, Long.class).getSingleResult();
     }

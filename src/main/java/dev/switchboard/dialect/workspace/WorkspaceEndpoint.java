@@ -1,0 +1,292 @@
+package dev.switchboard.dialect.workspace;
+
+import dev.switchboard.auth.control.Users;
+import dev.switchboard.chat.control.ChatMessages;
+import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.Sockets;
+import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.hub.control.Connection;
+import dev.switchboard.hub.control.RateLimit;
+import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.hub.entity.Frame;
+
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code workspace} chat dialect at {@code /workspace/ws} (spec/workspace.md). A verified token (checked by
+ * the {@code HandshakeGuard}) names the user; without one, {@code ?username=} does, unless that name belongs
+ * to a token user. A refused connection gets an {@code error} frame, then close 1008. Bad messages get an
+ * {@code error} frame and the connection stays open.
+ */
+@ServerEndpoint(value = "/workspace/ws", configurator = HandshakeConfigurator.class)
+public class WorkspaceEndpoint implements WorkspaceRoster.Member {
+
+    static final String DIALECT = "workspace";
+    private static final Logger LOG = Logger.getLogger(WorkspaceEndpoint.class.getName());
+    private static final AtomicLong USER_IDS = new AtomicLong();
+    private static final long REFUSAL_CLOSE_DELAY_MS = 200;
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    Sockets sockets;
+
+    @Inject
+    Users users;
+
+    @Inject
+    ChatMessages chat;
+
+    @Inject
+    WorkspaceRoster roster;
+
+    @Inject
+    @ConfigProperty(name = "workspace.max-message-bytes", defaultValue = "1048576")
+    int maxMessageBytes;
+
+    @Inject
+    @ConfigProperty(name = "workspace.message.max-length", defaultValue = "10000")
+    int maxTextLength;
+
+    @Inject
+    @ConfigProperty(name = "workspace.rate-limit.per-second", defaultValue = "1.6667")
+    double ratePerSecond;
+
+    @Inject
+    @ConfigProperty(name = "workspace.rate-limit.burst", defaultValue = "100")
+    double rateBurst;
+
+    @Inject
+    @ConfigProperty(name = "workspace.max-connections-per-user", defaultValue = "3")
+    int maxConnectionsPerUser;
+
+    @Inject
+    @ConfigProperty(name = "workspace.auth.required", defaultValue = "false")
+    boolean authRequired;
+
+    private Session session;
+    private volatile Connection connection;
+    private volatile String evictedFor;
+    private String username;
+    private String userId;
+    private RateLimit rateLimit;
+
+    @OnOpen
+    public void open(Session session) {
+        this.session = session;
+        session.setMaxTextMessageBufferSize(maxMessageBytes);
+        session.setMaxBinaryMessageBufferSize(maxMessageBytes);
+        Principal principal = session.getUserPrincipal();
+        boolean authenticated = principal != null;
+        String name;
+        try {
+            name = authenticated ? principal.getName() : anonymousName(session);
+        } catch (Refusal r) {
+            refuse(r.code, r.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "workspace.open.failed session=" + session.getId(), e);
+            refuse(WorkspaceCodec.SERVER_BUSY, "Cannot check the username now; try again");
+            return;
+        }
+        WorkspaceRoster.Admission admission = roster.admit(this, name, authenticated, maxConnectionsPerUser);
+        switch (admission.outcome()) {
+            case TAKEN -> {
+                refuse(WorkspaceCodec.USERNAME_TAKEN, "Username belongs to a signed-in user; connect with its token");
+                return;
+            }
+            case TOO_MANY -> {
+                refuse(WorkspaceCodec.TOO_MANY_CONNECTIONS, "At most " + maxConnectionsPerUser + " connections per user");
+                return;
+            }
+            default -> {
+            }
+        }
+        username = name;
+        userId = "ws_user_" + System.currentTimeMillis() + "_" + USER_IDS.incrementAndGet();
+        rateLimit = new RateLimit(ratePerSecond, Math.max(1, rateBurst), System.nanoTime());
+        connection = hub.open(DIALECT, authenticated ? name : null, sockets.transport(session));
+        admission.evicted().forEach(m -> m.evict("Username taken by its signed-in owner"));
+        if (evictedFor != null) {
+            evict(evictedFor);
+            return;
+        }
+        LOG.fine(() -> "workspace.connected user-id=" + userId + " authenticated=" + authenticated);
+        hub.send(connection, WorkspaceFrames.connected(userId, username, Instant.now(), roster.users()));
+    }
+
+    private String anonymousName(Session session) throws Refusal {
+        if (authRequired) {
+            throw new Refusal(WorkspaceCodec.AUTH_REQUIRED, "A token is required");
+        }
+        List<String> given = session.getRequestParameterMap().get("username");
+        String name = given == null || given.isEmpty() ? null : given.get(0);
+        if (name == null || name.isEmpty()) {
+            throw new Refusal(WorkspaceCodec.USERNAME_REQUIRED, "Connect with ?username=<name> or a token");
+        }
+        String problem = WorkspaceCodec.usernameProblem(name);
+        if (problem != null) {
+            throw new Refusal(WorkspaceCodec.INVALID_USERNAME, problem);
+        }
+        if (users.existsIgnoringCase(name)) {
+            throw new Refusal(WorkspaceCodec.USERNAME_TAKEN, "Username belongs to a signed-in user; connect with its token");
+        }
+        return name;
+    }
+
+    /**
+     * Not registered with the hub: the error frame goes straight out, and the close follows a moment after it was
+     * written. Closing at once (from @OnOpen, or as soon as the frame is out) races with the upgrade request that
+     * is still finishing: the close frame never arrives, or Grizzly logs an NPE in finishResponse.
+     */
+    private void refuse(String code, String message) {
+        LOG.fine(() -> "workspace.refused code=" + code + " session=" + session.getId());
+        Session s = session;
+        Runnable close = () -> CompletableFuture.runAsync(() -> closeQuietly(s, message),
+                CompletableFuture.delayedExecutor(REFUSAL_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS, sockets::background));
+        try {
+            s.getAsyncRemote().sendText(WorkspaceFrames.error(code, message), result -> close.run());
+        } catch (RuntimeException e) {
+            close.run();
+        }
+    }
+
+    private static void closeQuietly(Session s, String reason) {
+        try {
+            if (s.isOpen()) {
+                s.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, reason.length() > 120 ? reason.substring(0, 120) : reason));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "workspace.close.failed session=" + s.getId(), e);
+        }
+    }
+
+    @Override
+    public void evict(String reason) {
+        evictedFor = reason;
+        Connection c = connection;
+        if (c != null) {
+            LOG.info(() -> "workspace.evicted user-id=" + userId + " reason=owner-connected");
+            hub.close(c, new Disconnect(Disconnect.POLICY_VIOLATION, reason));
+        }
+    }
+
+    @OnMessage
+    public void text(String text) {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        hub.received(c, text.length());
+        long now = System.nanoTime();
+        if (!rateLimit.tryAcquire(now)) {
+            if (rateLimit.shouldReport(now)) {
+                sendError(WorkspaceCodec.RATE_LIMITED, "Too many messages; retry after " + rateLimit.retryAfterMillis() + " ms");
+            }
+            return;
+        }
+        Object decoded = WorkspaceCodec.decode(text, maxTextLength);
+        if (decoded instanceof WorkspaceCodec.Malformed m) {
+            LOG.fine(() -> "workspace.message.refused code=" + m.code() + " connection=" + c.id());
+            sendError(m.code(), m.message());
+        } else if (decoded instanceof WorkspaceCodec.Send send) {
+            boolean accepted;
+            try {
+                accepted = chat.post(userId, username, send.text()).isPresent();
+            } catch (RuntimeException e) {
+                // only the first post of a run reads the database (the last stored id); it may be unreachable
+                LOG.log(Level.WARNING, "workspace.post.failed connection=" + c.id(), e);
+                accepted = false;
+            }
+            if (!accepted) {
+                sendError(WorkspaceCodec.SERVER_BUSY, "The message store is unavailable; message not sent, try again");
+            }
+        } else if (decoded instanceof WorkspaceCodec.Presence p) {
+            toOthers(WorkspaceFrames.presence(userId, username, p.status()));
+        } else if (decoded instanceof WorkspaceCodec.Typing t) {
+            toOthers(WorkspaceFrames.typing(userId, username, t.isTyping()));
+        }
+    }
+
+    private void toOthers(Frame frame) {
+        Connection self = connection;
+        for (Connection c : hub.connections(DIALECT)) {
+            if (c != self) {
+                hub.send(c, frame);
+            }
+        }
+    }
+
+    private void sendError(String code, String message) {
+        hub.send(connection, Frame.of(WorkspaceFrames.error(code, message)));
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        Connection c = connection;
+        if (c != null) {
+            hub.received(c, data.remaining());
+            sendError(WorkspaceCodec.INVALID_MESSAGE, "Binary frames are not part of the workspace protocol");
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        Connection c = connection;
+        if (c != null) {
+            hub.pong(c);
+        }
+    }
+
+    @OnClose
+    public void close(CloseReason reason) {
+        left();
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.log(Level.FINE, "workspace.socket.error session=" + session.getId(), failure);
+        if (!session.isOpen()) {
+            left();
+        }
+    }
+
+    private void left() {
+        Connection c = connection;
+        if (c != null) {
+            roster.leave(this, username);
+            hub.closed(c);
+        }
+    }
+
+    /** Why a connection is not admitted: the error frame's code and text. */
+    private static final class Refusal extends Exception {
+        final String code;
+
+        Refusal(String code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+}

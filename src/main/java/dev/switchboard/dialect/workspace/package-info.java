@@ -1,0 +1,2 @@
+/** The workspace chat dialect (spec/workspace.md) at /workspace/ws. */
+package dev.switchboard.dialect.workspace;
