@@ -1,0 +1,162 @@
+#!/bin/bash
+# Switchboard's benchmark, side by side with the reference hubs of ../shared/bench, in one run.
+#
+#   src/bench/run.sh [scenario ...]      scenarios: startup fanout idle rtc upload workflow search (default: all)
+#
+# Builds the WAR and the bench client, copies and builds the reference hubs and the wsbench load generator under
+# target/bench/refs (their sources stay in ../shared/bench; nothing of them enters this repository), starts every
+# server pinned to CPU $SERVER_CPU (JVMs with -XX:ActiveProcessorCount=1) and the load on CPU $LOAD_CPU, and writes
+# one JSON object per measurement to target/bench/results-<time>.jsonl, then prints the table with ratios.
+# Environment: SHARED (default ../shared/bench), RATES ("50 100"), FANOUT_CONNS (1000), IDLE_CONNS ("10000 19000"),
+# REFS ("node-ws go go-nocoal jetty vertx"), DB (postgres when 127.0.0.1:5432 answers, else h2), SKIP_BUILD=1,
+# UPLOAD_MIB (2048), RTC_CONNS (10000), RTC_RATE (100), SEARCH_SERVICES (10000), WORKFLOW_EXECUTIONS (200).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared/bench}
+OUT=$ROOT/target/bench
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+RATES=${RATES:-"50 100"}
+FANOUT_CONNS=${FANOUT_CONNS:-1000}
+IDLE_CONNS=${IDLE_CONNS:-"10000 19000"}
+REFS=${REFS:-"node-ws go go-nocoal jetty vertx"}
+SCENARIOS=${*:-startup fanout idle rtc upload workflow search}
+SB_PORT=${SB_PORT:-8090}
+SB_PASSWORD=bench-admin-password
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS=$OUT/results-$STAMP.jsonl
+mkdir -p "$OUT/refs" "$OUT/logs"
+: > "$RESULTS"
+declare -A PORT=([node-ws]=8081 [go]=8082 [jetty]=8083 [go-nocoal]=8084 [vertx]=8085 [switchboard]=$SB_PORT)
+declare -A URLPATH=([switchboard]=/workspace/ws)
+declare -A PID=()
+JOPTS="-Xmx1g -XX:+UseParallelGC -XX:ActiveProcessorCount=1"
+
+log() { echo "bench: $*" >&2; }
+ticks() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null || echo 0; }
+rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }
+record() { echo "$1" | tee -a "$RESULTS"; }
+
+build() {
+  if [ -z "${SKIP_BUILD:-}" ]; then
+    log "building the WAR and the bench client"
+    (cd "$ROOT" && mvn -q -B -DskipTests package && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$OUT/cp.txt")
+    command -v go >/dev/null || { log "installing Debian's Go and gorilla/websocket"; apt-get install -y --no-install-recommends golang-go golang-github-gorilla-websocket-dev >/dev/null; }
+    for d in go-gorilla go-loadgen node-ws java-jetty java-vertx; do
+      rm -rf "$OUT/refs/$d"; cp -r "$SHARED/$d" "$OUT/refs/$d"; chmod -R u+w "$OUT/refs/$d"
+    done
+    sh "$OUT/refs/go-gorilla/build.sh"
+    sh "$OUT/refs/go-loadgen/build.sh"
+    (cd "$OUT/refs/node-ws" && npm ci --silent >/dev/null)
+    for j in java-jetty java-vertx; do
+      (cd "$OUT/refs/$j" && mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null)
+    done
+  fi
+  BENCH_CP="$ROOT/target/test-classes:$(cat "$OUT/cp.txt")"
+}
+
+bench_java() { taskset -c "$LOAD_CPU" java -Xmx3g -cp "$BENCH_CP" dev.switchboard.bench.Bench "$@"; }
+
+start_ref() {
+  local name=$1 R=$OUT/refs
+  case $name in
+    node-ws)   taskset -c "$SERVER_CPU" node "$R/node-ws/server.js" 8081 > "$OUT/logs/node-ws.log" 2>&1 & ;;
+    go)        taskset -c "$SERVER_CPU" "$R/go-gorilla/chathub" -addr 127.0.0.1:8082 > "$OUT/logs/go.log" 2>&1 & ;;
+    go-nocoal) taskset -c "$SERVER_CPU" "$R/go-gorilla/chathub" -addr 127.0.0.1:8084 -coalesce=false > "$OUT/logs/go-nocoal.log" 2>&1 & ;;
+    jetty)     (cd "$R/java-jetty" && exec taskset -c "$SERVER_CPU" java $JOPTS -Dorg.eclipse.jetty.LEVEL=WARN -cp "target/classes:$(cat cp.txt)" peers.JettyHub 8083) > "$OUT/logs/jetty.log" 2>&1 & ;;
+    vertx)     (cd "$R/java-vertx" && exec taskset -c "$SERVER_CPU" java $JOPTS -cp "target/classes:$(cat cp.txt)" peers.VertxHub 8085) > "$OUT/logs/vertx.log" 2>&1 & ;;
+  esac
+  PID[$name]=$!
+  sleep 3
+}
+
+start_switchboard() {
+  local S=$OUT/switchboard
+  rm -rf "$S"; mkdir -p "$S"
+  local db=${DB:-}
+  if [ -z "$db" ]; then pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && db=postgres || db=h2; fi
+  local postboot=$ROOT/src/main/payara/post-boot-h2.asadmin
+  if [ "$db" = postgres ]; then
+    psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS sb_bench" -c "CREATE DATABASE sb_bench" postgres
+    export SWITCHBOARD_DB_URL=jdbc:postgresql://127.0.0.1:5432/sb_bench SWITCHBOARD_DB_USER=postgres SWITCHBOARD_DB_PASSWORD=
+    postboot=$ROOT/src/main/payara/post-boot-postgres.asadmin
+  fi
+  LAUNCHED_MS=$(date +%s%3N)
+  (cd "$S" && SWITCHBOARD_DATA_DIR=$S/data SWITCHBOARD_ADMIN_PASSWORD=$SB_PASSWORD \
+     WORKSPACE_RATE_LIMIT_PER_SECOND=1000000 WORKSPACE_RATE_LIMIT_BURST=1000000 RTC_RATE_LIMIT_PER_SECOND=1000000 \
+     UPLOAD_MAX_FILE_BYTES=8589934592 UPLOAD_MAX_SESSIONS_PER_USER=64 \
+     exec taskset -c "$SERVER_CPU" java -XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-} \
+       -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
+       --postbootcommandfile "$postboot" --deploy "$ROOT/target/switchboard.war" --contextroot / \
+       --port "$SB_PORT" --nocluster --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
+  PID[switchboard]=$!
+  log "switchboard pid=${PID[switchboard]} db=$db"
+  local first
+  first=$(bench_java first-connection "127.0.0.1:$SB_PORT" "$SB_PASSWORD" launchedAtMs="$LAUNCHED_MS")
+  sleep 5
+  record "$(echo "$first" | sed "s/}\$/,\"server\":\"switchboard\",\"db\":\"$db\",\"idleRssKiB\":$(rss_kb "${PID[switchboard]}")}/")"
+}
+
+stop() { local name=$1; [ -n "${PID[$name]:-}" ] && kill "${PID[$name]}" 2>/dev/null && wait "${PID[$name]}" 2>/dev/null; unset "PID[$name]"; true; }
+cleanup() { for n in "${!PID[@]}"; do stop "$n"; done; }
+trap cleanup EXIT
+
+fanout() {
+  local name=$1 url="ws://127.0.0.1:${PORT[$1]}${URLPATH[$1]:-/ws}" pid=${PID[$1]}
+  timeout 120 taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$FANOUT_CONNS" -rate 50 -duration 3 -warmup 1 >/dev/null 2>>"$OUT/logs/wsbench.err" || true
+  sleep 2
+  for r in $RATES; do
+    local cpufile=$OUT/logs/.cpu.$name
+    ( sleep 4; a=$(ticks "$pid"); t1=$(date +%s.%N); sleep 8; b=$(ticks "$pid"); t2=$(date +%s.%N)
+      awk -v a="$a" -v b="$b" -v t1="$t1" -v t2="$t2" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b-a)/hz/(t2-t1)*100}' > "$cpufile" ) &
+    local sampler=$!
+    local res
+    res=$(timeout 180 taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$FANOUT_CONNS" -rate "$r" -duration 10 -warmup 3 2>>"$OUT/logs/wsbench.err" || echo '{"error":"wsbench failed"}')
+    wait $sampler
+    record "$(echo "$res" | sed "s/^{/{\"scenario\":\"fanout\",\"server\":\"$name\",\"serverCpuPct\":$(cat "$cpufile"),/")"
+    sleep 3
+  done
+}
+
+idle() {
+  local name=$1 n=$2 url="ws://127.0.0.1:${PORT[$1]}${URLPATH[$1]:-/ws}" pid=${PID[$1]}
+  local before out=$OUT/logs/idle-$name-$n.json
+  before=$(rss_kb "$pid")
+  taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$n" -idle -hold 30 -parallel 100 > "$out" 2>&1 &
+  local lg=$!
+  for _ in $(seq 1 240); do grep -q '"mode"' "$out" && break; sleep 0.5; done
+  sleep 8
+  local after
+  after=$(rss_kb "$pid")
+  record "{\"scenario\":\"idle\",\"server\":\"$name\",\"conns\":$n,\"rssBeforeKiB\":$before,\"rssWithConnsKiB\":$after,\"perConnKiB\":$(( (after - before) / n )),$(grep -o '"open":[0-9]*' "$out" || echo '"open":0'),$(grep -o '"errors":[0-9]*' "$out" || echo '"errors":-1')}"
+  kill $lg 2>/dev/null; wait $lg 2>/dev/null || true
+  sleep 5
+}
+
+build
+want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+
+if want fanout || want idle; then
+  for ref in $REFS; do
+    log "reference $ref"
+    start_ref "$ref"
+    if want fanout; then fanout "$ref"; fi
+    if want idle; then for n in $IDLE_CONNS; do idle "$ref" "$n"; done; fi
+    stop "$ref"
+  done
+fi
+
+log "switchboard"
+start_switchboard
+SB="127.0.0.1:$SB_PORT"
+if want fanout; then fanout switchboard; fi
+if want idle; then for n in $IDLE_CONNS; do idle switchboard "$n"; done; fi
+if want rtc; then record "$(bench_java rtc "$SB" "$SB_PASSWORD" conns="${RTC_CONNS:-10000}" rate="${RTC_RATE:-100}")"; fi
+if want upload; then record "$(bench_java upload "$SB" "$SB_PASSWORD" mb="${UPLOAD_MIB:-2048}" window=4)"; fi
+if want workflow; then record "$(bench_java workflow "$SB" "$SB_PASSWORD" executions="${WORKFLOW_EXECUTIONS:-200}")"; fi
+if want search; then record "$(bench_java search "$SB" "$SB_PASSWORD" services="${SEARCH_SERVICES:-10000}")"; fi
+stop switchboard
+
+java -cp "$BENCH_CP" dev.switchboard.bench.Summary "$RESULTS"
+log "results: $RESULTS"
