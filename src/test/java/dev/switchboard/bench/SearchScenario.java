@@ -30,9 +30,10 @@ final class SearchScenario {
         java.util.List<Future<?>> created = new java.util.ArrayList<>();
         for (int i = existing; i < services; i++) {
             int n = i;
-            created.add(pool.submit(() -> bench.call("POST", "/api/services", "{\"name\":\"" + tag + "-" + n + "\",\"type\":\""
-                    + (n % 3 == 0 ? "DOCKER" : n % 3 == 1 ? "DATA" : "STANDALONE") + "\",\"status\":\"ACTIVE\","
-                    + "\"description\":\"image processing service number " + n + "\"}")));
+            String typed = n % 3 == 0 ? "\"type\":\"DOCKER\",\"config\":{\"image\":\"bench/image:" + n + "\"}"
+                    : n % 3 == 1 ? "\"type\":\"DATA\"" : "\"type\":\"STANDALONE\",\"config\":{\"executable\":\"/bin/cat\"}";
+            created.add(pool.submit(() -> bench.call("POST", "/api/services", "{\"name\":\"" + tag + "-" + n + "\"," + typed
+                    + ",\"status\":\"ACTIVE\",\"description\":\"image processing service number " + n + "\"}")));
         }
         for (Future<?> f : created) {
             f.get();
