@@ -98,7 +98,14 @@ start_switchboard() {
   record "$(echo "$first" | sed "s/}\$/,\"server\":\"switchboard\",\"db\":\"$db\",\"idleRssKiB\":$(rss_kb "${PID[switchboard]}")}/")"
 }
 
-stop() { local name=$1; [ -n "${PID[$name]:-}" ] && kill "${PID[$name]}" 2>/dev/null && wait "${PID[$name]}" 2>/dev/null; unset "PID[$name]"; true; }
+stop() {
+  local name=$1
+  if [ -n "${PID[$name]:-}" ]; then
+    kill "${PID[$name]}" 2>/dev/null || true
+    wait "${PID[$name]}" 2>/dev/null || true
+    unset "PID[$name]"
+  fi
+}
 cleanup() { for n in "${!PID[@]}"; do stop "$n"; done; }
 trap cleanup EXIT
 
