@@ -147,18 +147,17 @@ want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 if want fanout || want idle; then
   for ref in $REFS; do
     log "reference $ref"
-    start_ref "$ref"
-    if want fanout; then fanout "$ref"; fi
-    if want idle; then for n in $IDLE_CONNS; do idle "$ref" "$n"; done; fi
-    stop "$ref"
+    if want fanout; then start_ref "$ref"; fanout "$ref"; stop "$ref"; fi
+    # idle RSS on a freshly started process each time, or what an earlier run left in the heap hides the cost
+    if want idle; then for n in $IDLE_CONNS; do start_ref "$ref"; idle "$ref" "$n"; stop "$ref"; done; fi
   done
 fi
 
 log "switchboard"
-start_switchboard
 SB="127.0.0.1:$SB_PORT"
+if want idle; then for n in $IDLE_CONNS; do start_switchboard; idle switchboard "$n"; stop switchboard; done; fi
+start_switchboard
 if want fanout; then fanout switchboard; fi
-if want idle; then for n in $IDLE_CONNS; do idle switchboard "$n"; done; fi
 if want rtc; then record "$(bench_java rtc "$SB" "$SB_PASSWORD" conns="${RTC_CONNS:-10000}" rate="${RTC_RATE:-100}")"; fi
 if want upload; then record "$(bench_java upload "$SB" "$SB_PASSWORD" mb="${UPLOAD_MIB:-2048}" window=4)"; fi
 if want workflow; then record "$(bench_java workflow "$SB" "$SB_PASSWORD" executions="${WORKFLOW_EXECUTIONS:-200}")"; fi
