@@ -144,15 +144,6 @@ idle() {
 build
 want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
-if want fanout || want idle; then
-  for ref in $REFS; do
-    log "reference $ref"
-    if want fanout; then start_ref "$ref"; fanout "$ref"; stop "$ref"; fi
-    # idle RSS on a freshly started process each time, or what an earlier run left in the heap hides the cost
-    if want idle; then for n in $IDLE_CONNS; do start_ref "$ref"; idle "$ref" "$n"; stop "$ref"; done; fi
-  done
-fi
-
 log "switchboard"
 SB="127.0.0.1:$SB_PORT"
 if want idle; then for n in $IDLE_CONNS; do start_switchboard; idle switchboard "$n"; stop switchboard; done; fi
@@ -163,6 +154,16 @@ if want upload; then record "$(bench_java upload "$SB" "$SB_PASSWORD" mb="${UPLO
 if want workflow; then record "$(bench_java workflow "$SB" "$SB_PASSWORD" executions="${WORKFLOW_EXECUTIONS:-200}")"; fi
 if want search; then record "$(bench_java search "$SB" "$SB_PASSWORD" services="${SEARCH_SERVICES:-10000}")"; fi
 stop switchboard
+
+if want fanout || want idle; then
+  for ref in $REFS; do
+    log "reference $ref"
+    if want fanout; then start_ref "$ref"; fanout "$ref"; stop "$ref"; fi
+    # idle RSS on a freshly started process each time, or what an earlier run left in the heap hides the cost
+    if want idle; then for n in $IDLE_CONNS; do start_ref "$ref"; idle "$ref" "$n"; stop "$ref"; done; fi
+  done
+fi
+
 
 java -cp "$BENCH_CP" dev.switchboard.bench.Summary "$RESULTS"
 log "results: $RESULTS"
