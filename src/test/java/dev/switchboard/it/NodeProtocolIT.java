@@ -114,51 +114,21 @@ class NodeProtocolIT {
         // a bare socket writes far faster than the shared server's 2,000 messages/s; a reader keeps up with the answers
         try (RawWebSocket raw = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of(), 0)) {
             assertEquals(101, raw.handshake().status());
-            java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.CompletableFuture<String> limited = new java.util.concurrent.CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    while (true) {
-                        RawWebSocket.Frame f = raw.readFrame();
-                        if (f.opcode() == 0x8) {
-                            limited.completeExceptionally(new AssertionError("closed: " + f.closeCode()));
-                            return;
-                        }
-                        if (f.opcode() == 0x9) {
-                            raw.sendFrame(0xA, f.payload());
-                            continue;
-                        }
-                        String text = f.text();
-                        if (text.contains("\"pong\"")) {
-                            pongs.incrementAndGet();
-                        } else if (text.contains("RATE_LIMITED")) {
-                            limited.complete(text);
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    limited.completeExceptionally(e);
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+            RawWebSocket.FloodWatch flood = raw.watchFlood("\"pong\"", "RATE_LIMITED");
             long t0 = System.nanoTime();
             for (int i = 0; i < 30_000; i++) {
                 raw.sendText("{\"type\":\"ping\"}");
             }
             System.out.println("it.flood sent=30000 ms=" + (System.nanoTime() - t0) / 1_000_000);
-            String error = limited.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            String error = flood.limited.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(error.contains("retry after"), error);
-            int answered = pongs.get();
+            int answered = flood.answers.get();
             assertTrue(answered < 30_000, "some of the flood was refused, " + answered + " answered");
             // the connection lives: after the bucket refills, a ping is answered again
             PayaraServer.sleep(1500);
-            int before = pongs.get();
+            int before = flood.answers.get();
             raw.sendText("{\"type\":\"ping\"}");
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (pongs.get() == before && System.nanoTime() < deadline) {
-                PayaraServer.sleep(20);
-            }
-            assertTrue(pongs.get() > before, "a ping after the flood is answered");
+            assertTrue(flood.answeredAfter(before, 10_000), "a ping after the flood is answered");
         }
     }
 

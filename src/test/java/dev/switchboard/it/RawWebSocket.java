@@ -167,4 +167,50 @@ public final class RawWebSocket implements AutoCloseable {
     public void close() throws IOException {
         socket.close();
     }
+
+    /** Reads a flooded connection in the background: answers pings, counts answers, completes on the limit frame. */
+    public static final class FloodWatch {
+        public final java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        public final java.util.concurrent.CompletableFuture<String> limited = new java.util.concurrent.CompletableFuture<>();
+
+        /** Waits (bounded) until one more answer than {@code before} arrived; @return whether it did */
+        public boolean answeredAfter(int before, long timeoutMillis) {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+            while (answers.get() == before && System.nanoTime() < deadline) {
+                PayaraServer.sleep(20);
+            }
+            return answers.get() > before;
+        }
+    }
+
+    /** @param answer text in a frame that answers one flood message; @param limit text in the rate-limit frame */
+    public FloodWatch watchFlood(String answer, String limit) {
+        FloodWatch watch = new FloodWatch();
+        Thread reader = new Thread(() -> {
+            try {
+                while (true) {
+                    Frame f = readFrame();
+                    if (f.opcode() == 0x8) {
+                        watch.limited.completeExceptionally(new AssertionError("closed: " + f.closeCode()));
+                        return;
+                    }
+                    if (f.opcode() == 0x9) {
+                        sendFrame(0xA, f.payload());
+                        continue;
+                    }
+                    String text = f.text();
+                    if (text.contains(answer)) {
+                        watch.answers.incrementAndGet();
+                    } else if (text.contains(limit)) {
+                        watch.limited.complete(text);
+                    }
+                }
+            } catch (IOException e) {
+                watch.limited.completeExceptionally(e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return watch;
+    }
 }

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.switchboard.it.Rtc.T;
@@ -164,50 +163,20 @@ class RtcBadInputIT {
         String token = rtc.token(Rtc.user("flood"));
         try (RawWebSocket raw = RawWebSocket.open(server.port(), "/rtc/ws?token=" + token, Map.of(), 0)) {
             assertEquals(101, raw.handshake().status());
-            CompletableFuture<String> limited = new CompletableFuture<>();
-            java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
-            Thread reader = new Thread(() -> {
-                try {
-                    while (true) {
-                        RawWebSocket.Frame f = raw.readFrame();
-                        if (f.opcode() == 0x8) {
-                            limited.completeExceptionally(new AssertionError("closed: " + f.closeCode()));
-                            return;
-                        }
-                        if (f.opcode() == 0x9) {
-                            raw.sendFrame(0xA, f.payload());
-                            continue;
-                        }
-                        String text = f.text();
-                        if (text.contains("\"Pong\"")) {
-                            pongs.incrementAndGet();
-                        } else if (text.contains("429")) {
-                            limited.complete(text);
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    limited.completeExceptionally(e);
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+            RawWebSocket.FloodWatch flood = raw.watchFlood("\"Pong\"", "429");
             for (int i = 0; i < 3000; i++) {
                 raw.sendText("{\"type\":\"Ping\",\"id\":\"p" + i + "\"}");
             }
-            JsonObject error = RtcProtocolIT.json(limited.get(30, TimeUnit.SECONDS));
+            JsonObject error = RtcProtocolIT.json(flood.limited.get(30, TimeUnit.SECONDS));
             assertEquals("Error", error.getString("type"));
             JsonObject details = error.getJsonObject("data").getJsonObject("details");
             assertTrue(details.getInt("retry_after") >= 1);
             assertTrue(details.getInt("retry_after_ms") >= 1);
             Thread.sleep(1500);
-            int before = pongs.get();
+            int before = flood.answers.get();
             raw.sendText("{\"type\":\"Ping\"}");
-            long deadline = System.nanoTime() + T.toNanos();
-            while (pongs.get() == before && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(pongs.get() > before, "answers again after the retry delay");
-            assertTrue(pongs.get() < 3000, "most of the flood was dropped: " + pongs.get());
+            assertTrue(flood.answeredAfter(before, T.toMillis()), "answers again after the retry delay");
+            assertTrue(flood.answers.get() < 3000, "most of the flood was dropped: " + flood.answers.get());
         }
     }
 }
