@@ -24,6 +24,11 @@ public class Sockets {
     @ConfigProperty(name = "hub.write-timeout-seconds", defaultValue = "10")
     long writeTimeoutSeconds;
 
+    /** See {@link TyrusIdleTimer}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.tyrus.skip-idle-timer", defaultValue = "true")
+    boolean skipTyrusIdleTimer;
+
     /** Runs work that must not hold a socket's reader thread (database queries, long answers). */
     public void background(Runnable work) {
         executor.execute(work);
@@ -35,6 +40,9 @@ public class Sockets {
 
     /** With a dialect's own write timeout (vault's spec says 30 s). */
     public Transport transport(Session session, long writeTimeoutSeconds) {
+        if (skipTyrusIdleTimer) {
+            TyrusIdleTimer.skipWhenUnused(session);
+        }
         return new SessionTransport(session, writeTimeoutSeconds * 1000, executor);
     }
 

@@ -63,7 +63,8 @@ public final class SharedServer {
                     .env("MESSAGING_QUEUE_MAX_PER_USER", "30").env("MESSAGING_QUEUE_PURGE_INTERVAL_SECONDS", "2");
             // workspace: a limit a test can reach, small text and frame limits
             server.env("WORKSPACE_RATE_LIMIT_PER_SECOND", "5").env("WORKSPACE_RATE_LIMIT_BURST", "30")
-                    .env("WORKSPACE_MESSAGE_MAX_LENGTH", "100").env("WORKSPACE_MAX_MESSAGE_BYTES", "65536");
+                    .env("WORKSPACE_MESSAGE_MAX_LENGTH", "100").env("WORKSPACE_MAX_MESSAGE_BYTES", "65536")
+                    .env("WORKSPACE_IDLE_TIMEOUT_SECONDS", "6");
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
             s.start();

@@ -257,6 +257,38 @@ class WorkspaceProtocolIT {
     }
 
     @Test
+    void theRateLimitIsPerUserAcrossItsConnections() {
+        String user = name("shared-limit");
+        try (WsClient a = join(user); WsClient b = join(user)) {
+            // the burst is 30: 20 on each connection stay under a per-connection limit, not under a per-user one
+            for (int i = 0; i < 20; i++) {
+                a.send("{\"type\":\"typing:indicator\",\"isTyping\":true}");
+                b.send("{\"type\":\"typing:indicator\",\"isTyping\":false}");
+            }
+            List<JsonObject> seen = new java.util.ArrayList<>(a.drain(java.time.Duration.ofSeconds(2)));
+            seen.addAll(b.drain(java.time.Duration.ofMillis(100)));
+            assertTrue(seen.stream().anyMatch(m -> m.getString("type").equals("error")
+                    && m.getJsonObject("data").getString("code").equals("RATE_LIMITED")), seen.toString());
+        }
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedAfterTheIdleTimeoutWhilePongsDoNotCount() {
+        try (WsClient quiet = join(name("quiet")); WsClient talking = join(name("talking"))) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 8; i++) {
+                PayaraServer.sleep(1000);
+                talking.send("{\"type\":\"typing:indicator\",\"isTyping\":true}");
+            }
+            WsClient.Closed closed = quiet.awaitClose(java.time.Duration.ofSeconds(10));
+            assertEquals(1001, closed.code());
+            assertEquals("Idle timeout", closed.reason());
+            assertTrue(System.nanoTime() - t0 >= 5_000_000_000L, "not before the 6 s limit (give or take the 1 s sweep)");
+            assertFalse(talking.isClosed(), "a connection that sends messages stays");
+        }
+    }
+
+    @Test
     void usernameIsRequiredAndValidated() {
         assertRefused("", "USERNAME_REQUIRED");
         assertRefused("?username=", "USERNAME_REQUIRED");

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +70,11 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     @ConfigProperty(name = "workspace.message.max-length", defaultValue = "10000")
     int maxTextLength;
 
+    /** The spec's security note: idle connections are closed after 5 minutes (pongs do not count as activity). */
+    @Inject
+    @ConfigProperty(name = "workspace.idle-timeout-seconds", defaultValue = "300")
+    long idleTimeoutSeconds;
+
     @Inject
     @ConfigProperty(name = "workspace.rate-limit.per-second", defaultValue = "1.6667")
     double ratePerSecond;
@@ -91,6 +97,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     private String username;
     private String userId;
     private RateLimit rateLimit;
+    private boolean holdsRateLimit;
 
     @OnOpen
     public void open(Session session) {
@@ -125,8 +132,10 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         }
         username = name;
         userId = "ws_user_" + System.currentTimeMillis() + "_" + USER_IDS.incrementAndGet();
-        rateLimit = new RateLimit(ratePerSecond, Math.max(1, rateBurst), System.nanoTime());
+        rateLimit = hub.userRateLimit(DIALECT, name, ratePerSecond, Math.max(1, rateBurst));
+        holdsRateLimit = true;
         connection = hub.open(DIALECT, authenticated ? name : null, sockets.transport(session));
+        connection.closeWhenIdleFor(Duration.ofSeconds(idleTimeoutSeconds));
         admission.evicted().forEach(m -> m.evict("Username taken by its signed-in owner"));
         if (evictedFor != null) {
             evict(evictedFor);
@@ -272,10 +281,19 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         }
     }
 
+    /** Once per connection, though both @OnClose and @OnError may get here. */
+    private synchronized void releaseRateLimit() {
+        if (holdsRateLimit) {
+            holdsRateLimit = false;
+            hub.releaseUserRateLimit(DIALECT, username);
+        }
+    }
+
     private void left() {
         Connection c = connection;
         if (c != null) {
             roster.leave(this, username);
+            releaseRateLimit();
             hub.closed(c);
         }
     }

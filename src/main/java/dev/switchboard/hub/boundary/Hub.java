@@ -3,6 +3,8 @@ package dev.switchboard.hub.boundary;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.Connections;
 import dev.switchboard.hub.control.HubCounters;
+import dev.switchboard.hub.control.RateLimit;
+import dev.switchboard.hub.control.SharedRateLimits;
 import dev.switchboard.hub.control.Subscriptions;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
@@ -29,6 +31,7 @@ public class Hub {
     private Connections connections;
     private int maxSubscriptionsPerConnection;
     private final ConcurrentHashMap<String, Subscriptions> subscriptions = new ConcurrentHashMap<>();
+    private final SharedRateLimits userLimits = new SharedRateLimits();
 
     protected Hub() {
         // CDI proxy
@@ -63,6 +66,18 @@ public class Hub {
     public void close(Connection connection, Disconnect reason) {
         connections.close(connection, reason);
         closed(connection);
+    }
+
+    /**
+     * The rate limit of a user of a dialect, shared by all the user's connections; every call must be matched by
+     * {@link #releaseUserRateLimit} when that connection closes.
+     */
+    public RateLimit userRateLimit(String dialect, String user, double perSecond, double burst) {
+        return userLimits.acquire(dialect + '\n' + user, perSecond, burst);
+    }
+
+    public void releaseUserRateLimit(String dialect, String user) {
+        userLimits.release(dialect + '\n' + user);
     }
 
     /** Sends a last frame, then closes once everything queued before it has been written. */

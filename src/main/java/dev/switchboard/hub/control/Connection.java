@@ -17,6 +17,8 @@ public final class Connection {
     private Outbound outbound;
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
+    private volatile long lastMessageNanos;
+    private volatile long idleLimitNanos;
     private volatile boolean open = true;
 
     Connection(String id, String dialect, String user, Transport transport, long nowNanos) {
@@ -27,6 +29,7 @@ public final class Connection {
         this.openedAtMillis = System.currentTimeMillis();
         this.lastSeenNanos = nowNanos;
         this.lastPingNanos = nowNanos;
+        this.lastMessageNanos = nowNanos;
     }
 
     void attach(Outbound outbound) {
@@ -88,6 +91,21 @@ public final class Connection {
 
     void seen(long nowNanos) {
         lastSeenNanos = nowNanos;
+    }
+
+    /** A message (not a pong) arrived: the connection is in use. */
+    void used(long nowNanos) {
+        lastMessageNanos = nowNanos;
+    }
+
+    /** Closes the connection when no message (pongs do not count) arrived for this long; 0 = never. */
+    public void closeWhenIdleFor(java.time.Duration idle) {
+        idleLimitNanos = idle.toNanos();
+    }
+
+    boolean idleAt(long nowNanos) {
+        long limit = idleLimitNanos;
+        return limit > 0 && nowNanos - lastMessageNanos > limit;
     }
 
     long lastSeenNanos() {

@@ -108,8 +108,10 @@ public final class Connections {
     }
 
     public void received(Connection connection, int bytes) {
-        connection.seen(System.nanoTime());
+        long now = System.nanoTime();
+        connection.seen(now);
         if (bytes > 0) {
+            connection.used(now);
             counters.framesIn.increment();
             counters.bytesIn.add(bytes);
         }
@@ -141,6 +143,10 @@ public final class Connections {
                 if (now - c.lastSeenNanos() > pongTimeoutNanos) {
                     counters.pongTimeouts.increment();
                     close(c, Disconnect.pongTimeout());
+                    closed++;
+                } else if (c.idleAt(now)) {
+                    counters.idleTimeouts.increment();
+                    close(c, Disconnect.idle());
                     closed++;
                 } else if (now - c.lastPingNanos() >= pingIntervalNanos) {
                     c.pinged(now);

@@ -16,4 +16,6 @@ public final class HubCounters {
     public final LongAdder writeFailures = new LongAdder();
     /** Connections closed for missing pongs. */
     public final LongAdder pongTimeouts = new LongAdder();
+    /** Connections closed for sending no message within their dialect's idle limit. */
+    public final LongAdder idleTimeouts = new LongAdder();
 }

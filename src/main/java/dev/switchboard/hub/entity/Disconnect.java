@@ -19,6 +19,11 @@ public record Disconnect(int code, String reason) {
         return new Disconnect(GOING_AWAY, "Pong timeout");
     }
 
+    /** The client sent no message for longer than its dialect allows (workspace: 5 minutes). */
+    public static Disconnect idle() {
+        return new Disconnect(GOING_AWAY, "Idle timeout");
+    }
+
     /** A write did not complete within the write timeout, or failed. */
     public static Disconnect writeFailed() {
         return new Disconnect(GOING_AWAY, "Write failed or timed out");
