@@ -77,4 +77,36 @@ class HubTest {
         assertEquals(3, Frame.of("€").bytes());
         assertEquals(4, Frame.of("😀").bytes());
     }
+
+    @Test
+    void aUsersRateLimitIsSharedByItsConnectionsAndDroppedWithTheLastOne() {
+        Hub hub = Hub.standalone(16);
+        var first = hub.userRateLimit("workspace", "ann", 1, 2);
+        var second = hub.userRateLimit("workspace", "ann", 1, 2);
+        assertSame(first, second);
+        assertTrue(hub.userRateLimit("rtc", "ann", 1, 2) != first, "dialects do not share");
+        hub.releaseUserRateLimit("workspace", "ann");
+        assertSame(first, hub.userRateLimit("workspace", "ann", 1, 2), "still held by one connection");
+        hub.releaseUserRateLimit("workspace", "ann");
+        hub.releaseUserRateLimit("workspace", "ann");
+        assertTrue(hub.userRateLimit("workspace", "ann", 1, 2) != first, "a new bucket once nobody held it");
+    }
+
+    @Test
+    void aConnectionQuietPastItsIdleLimitIsClosedWhileAPongDoesNotCount() throws InterruptedException {
+        Hub hub = Hub.standalone(16);
+        RecordingTransport quiet = new RecordingTransport(true);
+        RecordingTransport busy = new RecordingTransport(true);
+        Connection q = hub.open("workspace", null, quiet);
+        Connection b = hub.open("workspace", null, busy);
+        q.closeWhenIdleFor(Duration.ofMillis(50));
+        b.closeWhenIdleFor(Duration.ofMillis(50));
+        Thread.sleep(80);
+        hub.pong(q);
+        hub.received(b, 10);
+        hub.keepAlive(Duration.ofHours(1), Duration.ofHours(1));
+        assertEquals(List.of(Disconnect.idle()), quiet.closes);
+        assertTrue(busy.closes.isEmpty());
+        assertEquals(1, hub.counters().idleTimeouts.sum());
+    }
 }
