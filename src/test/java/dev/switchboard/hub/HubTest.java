@@ -109,4 +109,19 @@ class HubTest {
         assertTrue(busy.closes.isEmpty());
         assertEquals(1, hub.counters().idleTimeouts.sum());
     }
+
+    @Test
+    void presenceChangesOnTheFirstOpenTheLastCloseAndAStatusAndNotOtherwise() {
+        List<dev.switchboard.hub.entity.PresenceChanged> changes = new ArrayList<>();
+        var presence = new dev.switchboard.hub.control.Presence(changes::add);
+        presence.opened("ann", "c1");
+        presence.opened("ann", "c2");
+        assertTrue(presence.set("ann", "away", "{\"note\":\"lunch\"}"));
+        presence.closed("ann", "c1");
+        presence.closed("ann", "c1");
+        presence.closed("ann", "c2");
+        assertEquals(List.of("online", "away", "offline"), changes.stream().map(c -> c.status()).toList());
+        assertEquals("{\"note\":\"lunch\"}", changes.get(2).metadataJson(), "offline keeps the last metadata");
+        assertTrue(!presence.set("bob", "away", "{}"), "nobody to set a status for");
+    }
 }

@@ -9,9 +9,8 @@ import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;
 import dev.switchboard.hub.control.Subscriptions;
 import dev.switchboard.hub.entity.Disconnect;
-import dev.switchboard.messaging.control.Presences;
 import dev.switchboard.messaging.entity.CustomMessage;
-import dev.switchboard.messaging.entity.PresenceChanged;
+import dev.switchboard.hub.entity.PresenceChanged;
 
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -67,8 +66,6 @@ public class RtcEndpoint {
     @Inject
     RtcTokenClock tokenClock;
 
-    @Inject
-    Presences presences;
 
     @Inject
     Event<CustomMessage> custom;
@@ -109,7 +106,7 @@ public class RtcEndpoint {
         connection = hub.open(DIALECT, user, sockets.transport(session));
         rateLimit = new RateLimit(ratePerSecond, rateBurst.orElse(ratePerSecond), System.nanoTime());
         hub.send(connection, RtcFrames.welcome(connection.id()));
-        presences.opened(user, connection.id());
+        hub.presence().opened(user, connection.id());
         directMessages.drain(connection);
         if (principal instanceof TokenPrincipal token && token.expiresAt() != null) {
             Connection c = connection;
@@ -302,7 +299,7 @@ public class RtcEndpoint {
         }
         JsonObject metadata = RtcCodec.optionalObject(data, "metadata");
         String metadataJson = (metadata == null ? JsonValue.EMPTY_JSON_OBJECT : metadata).toString();
-        presences.set(connection.user(), status, metadataJson);
+        hub.presence().set(connection.user(), status, metadataJson);
         hub.send(connection, RtcFrames.status("presence_updated", JsonText.object().add("status", status)
                 .add("metadata", JsonText.parse(metadataJson))));
     }
@@ -370,7 +367,7 @@ public class RtcEndpoint {
         }
         tokenTasks.forEach(t -> t.cancel(false));
         hub.closed(c);
-        presences.closed(c.user(), c.id());
+        hub.presence().closed(c.user(), c.id());
     }
 
     private void refuse(int code, String message, jakarta.json.JsonObjectBuilder details) {

@@ -4,7 +4,7 @@ import dev.switchboard.dialect.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.messaging.entity.NotificationSent;
 import dev.switchboard.messaging.entity.PendingDirectMessage;
-import dev.switchboard.messaging.entity.PresenceChanged;
+import dev.switchboard.hub.entity.PresenceChanged;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;

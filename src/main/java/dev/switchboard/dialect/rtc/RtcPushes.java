@@ -4,7 +4,7 @@ import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.messaging.entity.NotificationSent;
-import dev.switchboard.messaging.entity.PresenceChanged;
+import dev.switchboard.hub.entity.PresenceChanged;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -3,14 +3,17 @@ package dev.switchboard.hub.boundary;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.Connections;
 import dev.switchboard.hub.control.HubCounters;
+import dev.switchboard.hub.control.Presence;
 import dev.switchboard.hub.control.RateLimit;
 import dev.switchboard.hub.control.SharedRateLimits;
 import dev.switchboard.hub.control.Subscriptions;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
+import dev.switchboard.hub.entity.PresenceChanged;
 import dev.switchboard.hub.entity.Transport;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -32,6 +35,7 @@ public class Hub {
     private int maxSubscriptionsPerConnection;
     private final ConcurrentHashMap<String, Subscriptions> subscriptions = new ConcurrentHashMap<>();
     private final SharedRateLimits userLimits = new SharedRateLimits();
+    private Presence presence;
 
     protected Hub() {
         // CDI proxy
@@ -39,14 +43,27 @@ public class Hub {
 
     @Inject
     Hub(@ConfigProperty(name = "hub.outbound-queue.max", defaultValue = "1024") int outboundQueueMax,
-        @ConfigProperty(name = "hub.subscriptions.max-per-connection", defaultValue = "100") int maxSubscriptionsPerConnection) {
+        @ConfigProperty(name = "hub.subscriptions.max-per-connection", defaultValue = "100") int maxSubscriptionsPerConnection,
+        Event<PresenceChanged> presenceChanged) {
         this.connections = new Connections(outboundQueueMax);
         this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
+        this.presence = new Presence(presenceChanged::fire);
     }
 
-    /** For plain unit tests. */
+    private Hub(int outboundQueueMax, Presence presence) {
+        this.connections = new Connections(outboundQueueMax);
+        this.maxSubscriptionsPerConnection = 100;
+        this.presence = presence;
+    }
+
+    /** For plain unit tests: presence changes go nowhere. */
     public static Hub standalone(int outboundQueueMax) {
-        return new Hub(outboundQueueMax, 100);
+        return new Hub(outboundQueueMax, new Presence(changed -> { }));
+    }
+
+    /** Who is online (per user, on this instance); its changes are fired as {@link PresenceChanged} CDI events. */
+    public Presence presence() {
+        return presence;
     }
 
     public Connection open(String dialect, String user, Transport transport) {

@@ -1,15 +1,13 @@
-package dev.switchboard.messaging.control;
+package dev.switchboard.hub.control;
 
-import dev.switchboard.messaging.entity.PresenceChanged;
+import dev.switchboard.hub.entity.PresenceChanged;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Who is online, per user and on this instance: a user is {@code online} from the first connection's open to the
@@ -17,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every change fires {@link PresenceChanged} synchronously while the user's stripe lock is held, so that the
  * events of one user are observed in the order the changes happened (observers only queue frames: never block).
  */
-@ApplicationScoped
-public class Presences {
+public final class Presence {
 
     private static final String NO_METADATA = "{}";
 
@@ -28,10 +25,11 @@ public class Presences {
     private final ConcurrentHashMap<String, State> users = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[64];
 
-    @Inject
-    Event<PresenceChanged> changed;
+    private final Consumer<PresenceChanged> changed;
 
-    public Presences() {
+    /** @param changed told of every change, synchronously, under the user's lock (must not block) */
+    public Presence(Consumer<PresenceChanged> changed) {
+        this.changed = changed;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
         }
@@ -46,7 +44,7 @@ public class Presences {
             State s = users.get(user);
             if (s == null) {
                 users.put(user, new State(Set.of(connectionId), PresenceChanged.ONLINE, NO_METADATA));
-                changed.fire(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), NO_METADATA));
+                changed.accept(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), NO_METADATA));
                 return;
             }
             Set<String> c = new HashSet<>(s.connections());
@@ -68,7 +66,7 @@ public class Presences {
                 return;
             }
             users.remove(user);
-            changed.fire(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson()));
+            changed.accept(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson()));
         }
     }
 
@@ -83,7 +81,7 @@ public class Presences {
                 return false;
             }
             users.put(user, new State(s.connections(), status, metadataJson));
-            changed.fire(new PresenceChanged(user, status, Instant.now(), metadataJson));
+            changed.accept(new PresenceChanged(user, status, Instant.now(), metadataJson));
             return true;
         }
     }

@@ -1,4 +1,4 @@
-package dev.switchboard.messaging.entity;
+package dev.switchboard.hub.entity;
 
 import java.time.Instant;
 
