@@ -1,6 +1,7 @@
 package dev.switchboard.service.boundary;
 
 import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.service.entity.DockerConfig;
 import dev.switchboard.service.entity.Pricing;
 import dev.switchboard.service.entity.ServiceDefinition;
 import dev.switchboard.service.entity.ServiceStatus;
@@ -56,8 +57,8 @@ final class ServiceInput {
                 faults.put("config.executable", "a STANDALONE service needs the absolute path of its executable");
             }
         }
-        if (type == ServiceType.DOCKER && config != null && !(config.get("image") instanceof JsonString)) {
-            faults.put("config.image", "a DOCKER service needs an image");
+        if (type == ServiceType.DOCKER && config != null) {
+            faults.putAll(DockerConfig.parse(config).faults());
         }
         BigDecimal amount = BigDecimal.ZERO;
         JsonValue a = o.get("pricing_amount");

@@ -1,5 +1,6 @@
 package dev.switchboard.workflow.control;
 
+import dev.switchboard.service.entity.DockerConfig;
 import dev.switchboard.service.entity.ServiceView;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,16 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one workflow job by its service's type. STANDALONE: the service's executable (no shell) with the job's
  * input, or the piped upstream jobs' STDOUT, on STDIN; STDOUT and STDERR go to files in the execution's folder
  * and are captured up to {@code workflow.output.max-bytes}; a non-zero exit or the timeout fails the job.
- * DATA: completes at once, its output is the service's file area for downstream jobs. DOCKER: needs a Docker
- * Engine ({@code DOCKER_HOST}).
+ * DATA: completes at once, its output is the service's file area for downstream jobs. DOCKER: the same contract
+ * with a container instead of a process ({@link ContainerRunner}).
  */
 @ApplicationScoped
 public class JobRunner {
@@ -44,32 +43,39 @@ public class JobRunner {
     long defaultTimeoutSeconds;
 
     @Inject
-    @ConfigProperty(name = "workflow.docker-host")
-    Optional<String> dockerHost;
+    ContainerRunner containers;
 
     /**
-     * @param stdin  the file to feed to STDIN (job input or upstream output), already written
-     * @param stdout where STDOUT goes; downstream jobs may read it
+     * @param stdin   the file to feed to STDIN (job input or upstream output), already written
+     * @param stdout  where STDOUT goes; downstream jobs may read it
+     * @param running receives the job's stop action (process or container) while it runs; a cancel calls them
      */
-    public Outcome run(ServiceView service, String jobConfigJson, Path stdin, Path stdout, Path stderr, List<Path> dataDirs,
-                       Set<Process> executionProcesses) {
+    public Outcome run(ServiceView service, String jobConfigJson, long executionId, String jobName, Path stdin, Path stdout,
+                       Path stderr, List<Path> dataDirs, RunningJobs running) {
+        long timeout = parse(jobConfigJson).get("timeout_seconds") instanceof JsonNumber n ? n.longValue() : defaultTimeoutSeconds;
         return switch (service.type()) {
-            case STANDALONE -> standalone(service, jobConfigJson, stdin, stdout, stderr, dataDirs, executionProcesses);
+            case STANDALONE -> standalone(service, timeout, stdin, stdout, stderr, dataDirs, running);
             case DATA -> new Outcome(true, 0, "", "");
-            case DOCKER -> dockerHost.or(() -> Optional.ofNullable(System.getenv("DOCKER_HOST"))).filter(h -> !h.isBlank()).isEmpty()
-                    ? new Outcome(false, null, "", "No Docker Engine reachable: DOCKER_HOST is not set")
-                    : new Outcome(false, null, "", "Running DOCKER services is not implemented yet");
+            case DOCKER -> docker(service, timeout, executionId, jobName, stdin, stdout, stderr, running);
         };
     }
 
-    private Outcome standalone(ServiceView service, String jobConfigJson, Path stdin, Path stdout, Path stderr,
-                               List<Path> dataDirs, Set<Process> executionProcesses) {
+    private Outcome docker(ServiceView service, long timeout, long executionId, String jobName, Path stdin, Path stdout,
+                           Path stderr, RunningJobs running) {
+        DockerConfig.Parsed config = DockerConfig.parse(parse(service.configJson()));
+        if (!config.ok()) {
+            return new Outcome(false, null, "", "Invalid DOCKER service config: " + config.faults());
+        }
+        return containers.run(config.config(), timeout, executionId, jobName, stdin, stdout, stderr, running, this::head);
+    }
+
+    private Outcome standalone(ServiceView service, long timeout, Path stdin, Path stdout, Path stderr,
+                               List<Path> dataDirs, RunningJobs running) {
         JsonObject config = parse(service.configJson());
         String executable = config.get("executable") instanceof JsonString s ? s.getString() : null;
         if (executable == null || !Files.isExecutable(Path.of(executable))) {
             return new Outcome(false, null, "", "Executable not found or not executable: " + executable);
         }
-        long timeout = parse(jobConfigJson).get("timeout_seconds") instanceof JsonNumber n ? n.longValue() : defaultTimeoutSeconds;
         ProcessBuilder builder = new ProcessBuilder(executable)
                 .redirectInput(stdin.toFile())
                 .redirectOutput(stdout.toFile())
@@ -82,7 +88,8 @@ public class JobRunner {
         } catch (IOException e) {
             return new Outcome(false, null, "", "Cannot start " + executable + ": " + e.getMessage());
         }
-        executionProcesses.add(process);
+        Runnable stopProcess = () -> stop(process);
+        running.add(stopProcess);
         try {
             boolean finished = process.waitFor(timeout, TimeUnit.SECONDS);
             if (!finished) {
@@ -101,7 +108,7 @@ public class JobRunner {
             Thread.currentThread().interrupt();
             return new Outcome(false, null, head(stdout), "Interrupted");
         } finally {
-            executionProcesses.remove(process);
+            running.remove(stopProcess);
         }
     }
 

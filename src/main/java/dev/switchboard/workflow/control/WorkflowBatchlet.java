@@ -31,8 +31,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +42,7 @@ import java.util.logging.Logger;
 /**
  * The one step of {@value ExecutionLauncher#JOB}: runs an execution's jobs in dependency order, independent
  * branches in parallel (at most {@code workflow.parallelism} at once). A failed job skips everything downstream
- * of it and fails the execution; a cancel stops running processes and ends it cancelled. Started again for an
+ * of it and fails the execution; a cancel stops running processes and containers and ends it cancelled. Started again for an
  * execution that was interrupted (server killed), it resumes: completed jobs stay completed, interrupted ones
  * run again.
  */
@@ -87,7 +85,7 @@ public class WorkflowBatchlet implements Batchlet {
     int parallelism;
 
     private volatile boolean stopRequested;
-    private final Set<Process> processes = ConcurrentHashMap.newKeySet();
+    private final RunningJobs running = new RunningJobs();
 
     @Override
     public String process() throws Exception {
@@ -136,7 +134,7 @@ public class WorkflowBatchlet implements Batchlet {
                         status.put(job, JobStatus.RUNNING);
                         events.job(executionId, job, JobStatus.RUNNING, "", null, null);
                         JobDefinition definition = jobs.get(job);
-                        done.submit(() -> Map.entry(job, runJob(definition, jobs, folder)));
+                        done.submit(() -> Map.entry(job, runJob(executionId, definition, jobs, folder)));
                         inFlight++;
                     }
                 }
@@ -167,7 +165,7 @@ public class WorkflowBatchlet implements Batchlet {
                 }
             }
             if (cancelled(executionId)) {
-                processes.forEach(JobRunner::stop);
+                stopRunning();
                 while (inFlight > 0) {
                     var result = done.take().get();
                     inFlight--;
@@ -189,7 +187,7 @@ public class WorkflowBatchlet implements Batchlet {
             return "COMPLETED";
         } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
             faults.report("workflow", "Execution " + executionId + " failed inside the server", e);
-            processes.forEach(JobRunner::stop);
+            stopRunning();
             skipPending(executionId, status, "Execution failed: " + e.getMessage());
             events.execution(executionId, ExecutionStatus.FAILED, "Internal error: " + e.getMessage(), name);
             return "FAILED";
@@ -211,16 +209,17 @@ public class WorkflowBatchlet implements Batchlet {
         }
     }
 
-    private JobRunner.Outcome runJob(JobDefinition job, Map<String, JobDefinition> jobs, Path folder) {
+    private JobRunner.Outcome runJob(long executionId, JobDefinition job, Map<String, JobDefinition> jobs, Path folder) {
         try {
-            return prepareAndRun(job, jobs, folder);
+            return prepareAndRun(executionId, job, jobs, folder);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "workflow.job.failed job=" + job.name(), e);
             return new JobRunner.Outcome(false, null, "", "Could not run the job: " + e.getMessage());
         }
     }
 
-    private JobRunner.Outcome prepareAndRun(JobDefinition job, Map<String, JobDefinition> jobs, Path folder) throws IOException {
+    private JobRunner.Outcome prepareAndRun(long executionId, JobDefinition job, Map<String, JobDefinition> jobs, Path folder)
+            throws IOException {
         ServiceView service = services.find(job.serviceId()).orElse(null);
         if (service == null) {
             return new JobRunner.Outcome(false, null, "", "Service " + job.serviceId() + " no longer exists");
@@ -245,12 +244,16 @@ public class WorkflowBatchlet implements Batchlet {
             services.find(jobs.get(upstream).serviceId()).filter(s -> s.type() == ServiceType.DATA)
                     .ifPresent(s -> dataDirs.add(data.resolve("services/" + s.id() + "/files")));
         }
-        return runner.run(service, job.configJson(), stdin, stdout, stderr, dataDirs, processes);
+        return runner.run(service, job.configJson(), executionId, job.name(), stdin, stdout, stderr, dataDirs, running);
     }
 
     @Override
     public void stop() {
         stopRequested = true;
-        processes.forEach(JobRunner::stop);
+        stopRunning();
+    }
+
+    private void stopRunning() {
+        running.stopAll();
     }
 }
