@@ -46,7 +46,7 @@ class DockerJobsIT {
     @AfterAll
     static void tearDown() {
         if (server != null) {
-            server.kill();
+            server.close();
         }
         if (engine != null) {
             engine.close();

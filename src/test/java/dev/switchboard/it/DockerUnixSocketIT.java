@@ -38,7 +38,7 @@ class DockerUnixSocketIT {
     @AfterAll
     static void tearDown() throws Exception {
         if (server != null) {
-            server.kill();
+            server.close();
         }
         if (engine != null) {
             engine.close();

@@ -149,8 +149,13 @@ public final class PayaraServer implements AutoCloseable {
     }
 
     @Override
+    /** Kills the server and drops its database: nothing of it is left behind in the PostgreSQL. */
     public void close() {
         kill();
+        String url = databaseUrl();
+        if (url != null) {
+            Postgres.dropDatabase(url);
+        }
     }
 
     public URI http(String path) {

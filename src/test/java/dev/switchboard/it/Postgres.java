@@ -29,6 +29,20 @@ public final class Postgres {
         return url(name);
     }
 
+    /** Drops a database made by {@link #createDatabase} (its server must be gone); a failure is only reported. */
+    public static void dropDatabase(String jdbcUrl) {
+        String name = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1);
+        if (!name.matches("sb_it_[a-z0-9_]+")) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            System.err.println("it.postgres.drop-failed database=" + name + " " + e.getMessage());
+        }
+    }
+
     public static String url(String database) {
         return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
     }

@@ -42,7 +42,7 @@ class RequiredAuthIT {
 
     @AfterAll
     static void stop() {
-        server.kill();
+        server.close();
     }
 
     @Test

@@ -66,7 +66,7 @@ public final class SharedServer {
                     .env("WORKSPACE_MESSAGE_MAX_LENGTH", "100").env("WORKSPACE_MAX_MESSAGE_BYTES", "65536")
                     .env("WORKSPACE_IDLE_TIMEOUT_SECONDS", "6");
             PayaraServer s = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(s::kill));
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
             s.start();
             System.out.println("it.shared-server ready-ms=" + s.readyAfterMillis() + " port=" + s.port());
         }
