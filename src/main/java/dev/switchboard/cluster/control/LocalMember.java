@@ -94,10 +94,6 @@ public class LocalMember {
         left.fire(new MemberLeft(self, true, "shutdown", Instant.now()));
     }
 
-    public Member self() {
-        return self;
-    }
-
     private static String localAddress() {
         try {
             return InetAddress.getLocalHost().getHostAddress();

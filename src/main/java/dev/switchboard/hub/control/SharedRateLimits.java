@@ -22,8 +22,4 @@ public final class SharedRateLimits {
     public void release(String key) {
         byKey.computeIfPresent(key, (k, e) -> e.holders() <= 1 ? null : new Entry(e.limit(), e.holders() - 1));
     }
-
-    int size() {
-        return byKey.size();
-    }
 }

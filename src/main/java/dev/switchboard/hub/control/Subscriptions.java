@@ -149,11 +149,6 @@ public final class Subscriptions {
         return mine == null ? 0 : mine.size();
     }
 
-    /** Connections holding at least one subscription. */
-    public int subscriberCount() {
-        return byConnection.size();
-    }
-
     /** How many connections hold exactly this pattern (for per-topic figures of exact topics). */
     public int holdersOf(String pattern) {
         String[] segments = pattern.split("\\.");
