@@ -88,8 +88,9 @@ start_switchboard() {
      UPLOAD_MAX_FILE_BYTES=8589934592 UPLOAD_MAX_SESSIONS_PER_USER=64 \
      exec taskset -c "$SERVER_CPU" java -XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-} \
        -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
-       --postbootcommandfile "$postboot" --deploy "$ROOT/target/switchboard.war" --contextroot / \
-       --port "$SB_PORT" --nocluster --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
+       --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$postboot" \
+       --deploy "$ROOT/target/switchboard.war" --contextroot / \
+       --port "$SB_PORT" --nohazelcast --disablephonehome --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
   PID[switchboard]=$!
   log "switchboard pid=${PID[switchboard]} db=$db"
   local first

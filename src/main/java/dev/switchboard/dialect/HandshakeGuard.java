@@ -6,7 +6,6 @@ import dev.switchboard.auth.control.TokenVerifier;
 import dev.switchboard.auth.entity.TokenPrincipal;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -118,6 +117,6 @@ public class HandshakeGuard extends HttpFilter {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.createObjectBuilder().add("error", message).build().toString());
+        response.getWriter().write(JsonText.object().add("error", message).build().toString());
     }
 }

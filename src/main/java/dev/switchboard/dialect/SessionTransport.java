@@ -1,6 +1,7 @@
 package dev.switchboard.dialect;
 
 import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
 
 import jakarta.websocket.CloseReason;
@@ -8,8 +9,10 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,6 +25,10 @@ import java.util.logging.Logger;
  * frame, more than the write itself (measured with JFR; see the README's benchmark notes). Sends therefore run with
  * the platform class loader as context loader, which makes the scan empty; our own callbacks get the application's
  * loader back.</p>
+ *
+ * <p>When Tyrus's frame writer can be reached ({@link TyrusWire}), frames go out finished instead, framed and encoded
+ * once per broadcast, and this class times the write itself ({@link #checkWrite}); the standard path above is the
+ * fallback on other containers.</p>
  */
 public final class SessionTransport implements Transport {
 
@@ -33,26 +40,90 @@ public final class SessionTransport implements Transport {
     private final RemoteEndpoint.Async remote;
     private final Executor closer;
     private final ClassLoader application;
+    private final FrameWriter wire;
+    private final long writeTimeoutNanos;
+    private volatile InFlight inFlight;
 
-    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer) {
+    /** Writes whole frames and reports each completion once (Tyrus's writer, {@link TyrusWire}). */
+    @FunctionalInterface
+    interface FrameWriter {
+        void write(byte[] frame, SendCallback done);
+    }
+
+    /** @param rawFrames whether to write finished frames through Tyrus's writer when it can be reached ({@link TyrusWire}) */
+    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, boolean rawFrames) {
+        this(session, writeTimeoutMillis, closer, rawFrames ? wireOf(session) : null);
+    }
+
+    SessionTransport(Session session, long writeTimeoutMillis, Executor closer, FrameWriter wire) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(writeTimeoutMillis);
         this.closer = closer;
         this.application = Thread.currentThread().getContextClassLoader();
+        this.writeTimeoutNanos = writeTimeoutMillis * 1_000_000L;
+        this.wire = wire;
+    }
+
+    private static FrameWriter wireOf(Session session) {
+        try {
+            return TyrusWire.of(session).<FrameWriter>map(w -> w::write).orElse(null);
+        } catch (LinkageError e) { // Tyrus's SPI is not visible here: another container
+            return null;
+        }
     }
 
     @Override
-    public void send(String frame, SendCallback done) {
+    public void send(Frame frame, SendCallback done) {
+        if (wire != null) {
+            InFlight write = new InFlight(done, System.nanoTime());
+            inFlight = write;
+            try {
+                wire.write(frame.wire(), write::finish);
+            } catch (RuntimeException e) {
+                write.finish(e);
+            }
+            return;
+        }
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
         thread.setContextClassLoader(LEAN);
         try {
-            remote.sendText(frame, result -> withApplicationLoader(() -> done.completed(result.isOK() ? null : result.getException())));
+            remote.sendText(frame.text(), result -> withApplicationLoader(() -> done.completed(result.isOK() ? null : result.getException())));
         } catch (RuntimeException e) {
             withApplicationLoader(() -> done.completed(e));
         } finally {
             thread.setContextClassLoader(before);
+        }
+    }
+
+    /** Tyrus's writer has no send timeout of its own: a write pending longer than the write timeout fails here. */
+    @Override
+    public void checkWrite(long nowNanos) {
+        InFlight write = inFlight;
+        if (write != null && nowNanos - write.startedNanos > writeTimeoutNanos) {
+            write.finish(new SocketTimeoutException("Write timed out after " + writeTimeoutNanos / 1_000_000 + " ms"));
+        }
+    }
+
+    /** One raw write; the first of its completion and its timeout reports. */
+    private final class InFlight {
+        private final SendCallback done;
+        private final long startedNanos;
+        private final AtomicBoolean finished = new AtomicBoolean();
+
+        InFlight(SendCallback done, long startedNanos) {
+            this.done = done;
+            this.startedNanos = startedNanos;
+        }
+
+        void finish(Throwable failure) {
+            if (finished.compareAndSet(false, true)) {
+                if (inFlight == this) {
+                    inFlight = null;
+                }
+                withApplicationLoader(() -> done.completed(failure));
+            }
         }
     }
 

@@ -29,6 +29,11 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.tyrus.skip-idle-timer", defaultValue = "true")
     boolean skipTyrusIdleTimer;
 
+    /** See {@link TyrusWire}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.tyrus.raw-frames", defaultValue = "true")
+    boolean rawFrames;
+
     /** Runs work that must not hold a socket's reader thread (database queries, long answers). */
     public void background(Runnable work) {
         executor.execute(work);
@@ -43,7 +48,7 @@ public class Sockets {
         if (skipTyrusIdleTimer) {
             TyrusIdleTimer.skipWhenUnused(session);
         }
-        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor);
+        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, rawFrames);
     }
 
     /** Runs work once after a delay, off any socket thread (deadlines such as vault's authentication timeout). */

@@ -69,7 +69,7 @@ class OutboundTest {
             boolean first = true;
 
             @Override
-            public void send(String frame, SendCallback done) {
+            public void send(Frame frame, SendCallback done) {
                 if (first) {
                     first = false;
                     held.send(frame, done);

@@ -1,6 +1,7 @@
 package dev.switchboard.hub;
 
 import dev.switchboard.hub.entity.Disconnect;
+import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
 
 import java.util.ArrayList;
@@ -24,8 +25,8 @@ public final class RecordingTransport implements Transport {
     }
 
     @Override
-    public void send(String frame, SendCallback done) {
-        sent.add(frame);
+    public void send(Frame frame, SendCallback done) {
+        sent.add(frame.text());
         if (inline) {
             done.completed(null);
         } else {

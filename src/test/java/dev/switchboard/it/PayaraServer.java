@@ -71,12 +71,15 @@ public final class PayaraServer implements AutoCloseable {
                     "-Xss512k",
                     "-jar", runtime.resolve("payara-micro.jar").toString(),
                     "--addlibs", runtime.resolve("postgresql.jar").toString(),
+                    "--prebootcommandfile", Path.of(System.getProperty("it.postboot", "src/main/payara"))
+                            .resolve("pre-boot.asadmin").toString(),
                     "--postbootcommandfile", Path.of(System.getProperty("it.postboot", "src/main/payara"))
                             .resolve("post-boot-postgres.asadmin").toString(),
                     "--deploy", System.getProperty("it.war", "target/switchboard.war"),
                     "--contextroot", "/",
                     "--port", String.valueOf(port),
-                    "--nocluster",
+                    "--nohazelcast",
+                    "--disablephonehome",
                     "--rootdir", work.resolve("payara-root-" + (++starts)).toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)

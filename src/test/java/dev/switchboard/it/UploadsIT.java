@@ -177,6 +177,18 @@ class UploadsIT {
             assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
                     "{\"session_id\":\"" + session + "\",\"chunk_index\":0,\"data\":\"AAAA\"}")), "wrong size");
             assertEquals("INVALID_ENCODING", Uploader.code(up.chunk(session, 4, random(5000, 6), 1000)), "index out of range");
+            // large chunks take the split-off decoding path: the same answers
+            String bigJunk = "A".repeat(40_000) + "*";
+            assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
+                    "{\"session_id\":\"" + session + "\",\"chunk_index\":0,\"data\":\"" + bigJunk + "\"}")), "large, not base64");
+            assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
+                    "{\"session_id\":\"" + session + "\",\"chunk_index\":0,\"data\":\"" + "A".repeat(39_999) + "\u0141\"}")),
+                    "large, a letter beyond Latin-1 whose low byte is 'A'");
+            assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
+                    "{\"session_id\":\"" + session + "\",\"chunk_index\":0,\"data\":\"" + "A".repeat(40_000) + "\"}")), "large, wrong size");
+            c.send("{\"type\":\"file.upload.chunk\",\"payload\":{\"session_id\":\"" + session + "\",\"data\":\"" + "A".repeat(40_000) + "\"}");
+            assertEquals("INVALID_JSON", c.nextOfType("error", Duration.ofSeconds(10)).getJsonObject("payload").getString("code"),
+                    "large and unterminated");
             assertEquals("INVALID_ENCODING", Uploader.code(up.send("file.upload.chunk",
                     "{\"session_id\":\"" + session + "\",\"chunk_index\":\"zero\",\"data\":\"AA==\"}")));
 

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.TokenIssuer;
 import dev.switchboard.auth.control.Users;
@@ -7,7 +8,6 @@ import dev.switchboard.auth.entity.User;
 import dev.switchboard.ops.boundary.ApiErrors;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -61,7 +61,7 @@ public class AuthResource {
             return ApiErrors.error(Response.Status.UNAUTHORIZED, "Invalid username or password");
         }
         TokenIssuer.IssuedToken issued = tokens.issue(user.get().username(), user.get().groups());
-        return Response.ok(Json.createObjectBuilder()
+        return Response.ok(JsonText.object()
                 .add("token", issued.token())
                 .add("expires_at", issued.expiresAt().getEpochSecond())
                 .build()).build();

@@ -1,11 +1,11 @@
 package dev.switchboard.chat.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.chat.control.ChatMessages;
 import dev.switchboard.chat.entity.ChatMessagePosted;
 import dev.switchboard.ops.boundary.ApiErrors;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -45,14 +45,14 @@ public class ChatResource {
         int n = limit(limit);
         // one more than asked tells whether another page exists without a COUNT
         List<ChatMessagePosted> found = messages.before(position, n + 1);
-        JsonArrayBuilder page = Json.createArrayBuilder();
-        found.stream().limit(n).forEach(m -> page.add(Json.createObjectBuilder()
+        JsonArrayBuilder page = JsonText.array();
+        found.stream().limit(n).forEach(m -> page.add(JsonText.object()
                 .add("id", m.id())
                 .add("userId", m.userId())
                 .add("username", m.username())
                 .add("text", m.text())
                 .add("createdAt", ISO_MILLIS.format(m.createdAt()))));
-        return Json.createObjectBuilder().add("messages", page).add("hasMore", found.size() > n).build();
+        return JsonText.object().add("messages", page).add("hasMore", found.size() > n).build();
     }
 
     static long position(String before) {

@@ -1,5 +1,6 @@
 package dev.switchboard.dialect.control;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.hub.entity.Frame;
 
 import jakarta.json.JsonObjectBuilder;

@@ -19,8 +19,11 @@ import jakarta.json.stream.JsonParsingException;
  */
 final class NodeCodec {
 
-    /** A well-formed inbound message; {@code payload} is JSON {@code null} when absent. */
-    record Inbound(String type, JsonValue payload) {
+    /**
+     * A well-formed inbound message; {@code payload} is JSON {@code null} when absent. {@code data} is set when a
+     * large message's {@code payload.data} string was split off (then {@code payload} holds it as {@code ""}).
+     */
+    record Inbound(String type, JsonValue payload, DataSpan data) {
     }
 
     /** Why an inbound frame was refused: the error frame's code and text. */
@@ -37,6 +40,18 @@ final class NodeCodec {
 
     /** @return an {@link Inbound} or a {@link Malformed} */
     static Object decode(String text) {
+        var split = DataSpan.split(text);
+        if (split.isPresent()) {
+            Object skeleton = decode(split.get().skeleton(), split.get().data());
+            if (skeleton instanceof Inbound) {
+                return skeleton;
+            }
+            // the whole text answers for itself, so a fault reads the same either way
+        }
+        return decode(text, null);
+    }
+
+    private static Object decode(String text, DataSpan data) {
         JsonValue value;
         try {
             value = JsonText.parse(text);
@@ -57,7 +72,7 @@ final class NodeCodec {
                 && timestamp.getValueType() != JsonValue.ValueType.NULL) {
             return new Malformed(INVALID_MESSAGE, "Field 'timestamp' must be a number");
         }
-        return new Inbound(type.getString(), payload);
+        return new Inbound(type.getString(), payload, data);
     }
 
     /** Reads a {@code service.search.request} payload; @return a {@link ServiceSearch.Query} or the fault as text */

@@ -101,20 +101,22 @@ public class NodeEndpoint {
             case "pong" -> hub.pong(connection);
             case "service.search.request" -> search(message.payload());
             case "file.upload.start", "file.upload.chunk", "file.upload.pause", "file.upload.resume" ->
-                    upload(message.type(), message.payload());
+                    upload(message);
             default -> hub.send(connection, NodeCodec.error(NodeCodec.UNKNOWN_TYPE,
                     "Unknown message type: " + truncate(message.type())));
         }
     }
 
     /** Upload messages run on this connection's reader: a connection's chunks are written in order, and a slow disk slows only its uploader. */
-    private void upload(String type, jakarta.json.JsonValue payload) {
+    private void upload(NodeCodec.Inbound message) {
+        String type = message.type();
+        jakarta.json.JsonValue payload = message.payload();
         String user = connection.user();
         try {
             UploadProgress progress = switch (type) {
                 case "file.upload.start" -> uploads.start(user, UploadMessages.start(payload));
                 case "file.upload.chunk" -> {
-                    UploadMessages.Chunk chunk = UploadMessages.chunk(payload);
+                    UploadMessages.Chunk chunk = UploadMessages.chunk(payload, message.data());
                     yield uploads.chunk(user, chunk.sessionId(), chunk.index(), chunk.data());
                 }
                 case "file.upload.pause" -> uploads.pause(user, UploadMessages.sessionId(payload));

@@ -11,7 +11,6 @@ import dev.switchboard.workflow.entity.JobDefinition;
 import dev.switchboard.workflow.entity.JobExecutionView;
 import dev.switchboard.workflow.entity.WorkflowView;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -35,7 +34,7 @@ final class NodeFrames {
     }
 
     static Frame servicesUpdated(List<ServiceView> services) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonText.array();
         for (ServiceView s : services) {
             list.add(JsonText.object()
                     .add("id", String.valueOf(s.id()))
@@ -52,7 +51,7 @@ final class NodeFrames {
 
     /** One streamed part of a search answer; {@code services} empty and {@code complete} true for the end. */
     static Frame searchResponse(List<ServiceView> services, String peerId, String peerName, String error, boolean complete) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonText.array();
         for (ServiceView s : services) {
             list.add(JsonText.object()
                     .add("id", s.id())
@@ -93,15 +92,15 @@ final class NodeFrames {
     }
 
     static Frame workflowsUpdated(List<WorkflowView> workflows) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonText.array();
         for (WorkflowView w : workflows) {
-            JsonArrayBuilder jobs = Json.createArrayBuilder();
+            JsonArrayBuilder jobs = JsonText.array();
             JsonObjectBuilder dependencies = JsonText.object();
             for (JobDefinition j : w.jobs()) {
                 jobs.add(JsonText.object().add("id", j.id()).add("name", j.name()).add("service_id", j.serviceId())
                         .add("input", j.input()).add("config", JsonText.parse(j.configJson())));
                 if (!j.dependsOn().isEmpty()) {
-                    JsonArrayBuilder deps = Json.createArrayBuilder();
+                    JsonArrayBuilder deps = JsonText.array();
                     j.dependsOn().forEach(deps::add);
                     dependencies.add(j.name(), deps);
                 }

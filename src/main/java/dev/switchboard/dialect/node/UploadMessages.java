@@ -9,13 +9,14 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import java.nio.ByteBuffer;
 import java.util.Base64;
 
 /** Reads the node dialect's {@code file.upload.*} payloads; a fault is an {@link UploadException} with the spec's code. */
 final class UploadMessages {
 
     /** A decoded {@code file.upload.chunk}. */
-    record Chunk(String sessionId, int index, byte[] data) {
+    record Chunk(String sessionId, int index, ByteBuffer data) {
     }
 
     private UploadMessages() {
@@ -47,7 +48,8 @@ final class UploadMessages {
                 totalSize, totalChunks, chunkSize);
     }
 
-    static Chunk chunk(JsonValue payload) throws UploadException {
+    /** @param split the payload's {@code data} when the codec split it off, else {@code null} */
+    static Chunk chunk(JsonValue payload, DataSpan split) throws UploadException {
         String sessionId = sessionId(payload);
         JsonObject p = (JsonObject) payload;
         if (!(p.get("chunk_index") instanceof JsonNumber n) || !n.isIntegral() || n.longValue() < 0 || n.longValue() > Integer.MAX_VALUE) {
@@ -57,7 +59,8 @@ final class UploadMessages {
             throw new UploadException(Uploads.INVALID_ENCODING, sessionId, "data must be a base64 string");
         }
         try {
-            return new Chunk(sessionId, (int) n.longValue(), Base64.getDecoder().decode(data.getString()));
+            ByteBuffer bytes = split != null ? split.decodeBase64() : ByteBuffer.wrap(Base64.getDecoder().decode(data.getString()));
+            return new Chunk(sessionId, (int) n.longValue(), bytes);
         } catch (IllegalArgumentException e) {
             throw new UploadException(Uploads.INVALID_ENCODING, sessionId, "data is not valid base64: " + e.getMessage());
         }

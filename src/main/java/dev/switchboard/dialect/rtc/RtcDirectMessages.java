@@ -15,6 +15,8 @@ import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +58,9 @@ public class RtcDirectMessages {
     Sockets sockets;
 
     private final Object[] stripes = new Object[64];
+    private static final int DRAIN_WORKERS = 2;
+    private final ConcurrentLinkedQueue<Connection> toDrain = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger drainWorkers = new AtomicInteger();
 
     public RtcDirectMessages() {
         for (int i = 0; i < stripes.length; i++) {
@@ -102,15 +107,48 @@ public class RtcDirectMessages {
         return reached;
     }
 
-    /** Hands the user's stored messages, oldest first, to this connection's outbound queue (in the background). */
+    /**
+     * Hands the user's stored messages, oldest first, to this connection's outbound queue, in the background. Drains
+     * wait in one queue worked by at most {@value #DRAIN_WORKERS} tasks, so a storm of connections (10,000 on a
+     * restart) neither floods the server's shared executor, which also runs timers and CDI events, nor opens as many
+     * database transactions at once.
+     */
     void drain(Connection connection) {
-        sockets.background(() -> {
-            try {
-                drainNow(connection);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "rtc.dm.drain.failed user=" + connection.user() + " connection=" + connection.id(), e);
+        toDrain.add(connection);
+        startDrainWorker();
+    }
+
+    private void startDrainWorker() {
+        int n;
+        while ((n = drainWorkers.get()) < DRAIN_WORKERS) {
+            if (drainWorkers.compareAndSet(n, n + 1)) {
+                try {
+                    sockets.background(this::drainQueued);
+                } catch (RuntimeException e) { // rejected: the next connection's drain starts a worker again
+                    drainWorkers.decrementAndGet();
+                    LOG.log(Level.WARNING, "rtc.dm.drain.not-started waiting=" + toDrain.size(), e);
+                }
+                return;
             }
-        });
+        }
+    }
+
+    private void drainQueued() {
+        try {
+            Connection connection;
+            while ((connection = toDrain.poll()) != null) {
+                try {
+                    drainNow(connection);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "rtc.dm.drain.failed user=" + connection.user() + " connection=" + connection.id(), e);
+                }
+            }
+        } finally {
+            drainWorkers.decrementAndGet();
+            if (!toDrain.isEmpty()) {
+                startDrainWorker();
+            }
+        }
     }
 
     private void drainNow(Connection connection) {

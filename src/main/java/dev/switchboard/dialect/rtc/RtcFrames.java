@@ -6,7 +6,6 @@ import dev.switchboard.messaging.entity.NotificationSent;
 import dev.switchboard.messaging.entity.PendingDirectMessage;
 import dev.switchboard.hub.entity.PresenceChanged;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObjectBuilder;
@@ -30,7 +29,7 @@ final class RtcFrames {
     }
 
     static Frame welcome(String connectionId) {
-        JsonArrayBuilder features = Json.createArrayBuilder();
+        JsonArrayBuilder features = JsonText.array();
         FEATURES.forEach(features::add);
         return status("connected", JsonText.object()
                 .add("connection_id", connectionId)
@@ -45,11 +44,17 @@ final class RtcFrames {
 
     /** Echoes the client's timestamp as it was sent (any number); the server's clock when there was none. */
     static Frame pong(JsonNumber timestamp) {
-        return RtcCodec.encode("Pong", JsonText.object().add("timestamp", timestamp == null ? Json.createValue(now()) : timestamp));
+        JsonObjectBuilder pong = JsonText.object();
+        if (timestamp == null) {
+            pong.add("timestamp", now());
+        } else {
+            pong.add("timestamp", timestamp);
+        }
+        return RtcCodec.encode("Pong", pong);
     }
 
     static Frame subscriptions(String status, Collection<String> topics, int active) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonText.array();
         topics.forEach(list::add);
         return status(status, JsonText.object().add("topics", list).add("active_subscriptions", active));
     }
@@ -83,7 +88,7 @@ final class RtcFrames {
     }
 
     static Frame directAck(String messageId, List<String> deliveredTo) {
-        JsonArrayBuilder to = Json.createArrayBuilder();
+        JsonArrayBuilder to = JsonText.array();
         deliveredTo.forEach(to::add);
         return RtcCodec.encode("Ack", JsonText.object().add("message_id", messageId).add("status", "delivered")
                 .add("delivered_to", to));

@@ -140,6 +140,7 @@ public final class Connections {
         int closed = 0;
         for (Set<Connection> set : byDialect.values()) {
             for (Connection c : set) {
+                c.transport().checkWrite(now);
                 if (now - c.lastSeenNanos() > pongTimeoutNanos) {
                     counters.pongTimeouts.increment();
                     close(c, Disconnect.pongTimeout());

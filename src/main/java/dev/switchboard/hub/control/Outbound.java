@@ -109,7 +109,7 @@ public final class Outbound {
                 completedDuringSend = false;
             }
             Frame current = frame;
-            transport.send(current.text(), failure -> sent(current, failure));
+            transport.send(current, failure -> sent(current, failure));
             Runnable then;
             synchronized (this) {
                 inSend = false;

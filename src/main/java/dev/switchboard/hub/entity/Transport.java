@@ -7,7 +7,11 @@ package dev.switchboard.hub.entity;
 public interface Transport {
 
     /** Starts an asynchronous write of one text frame; {@code done} gets {@code null} on success or the failure. */
-    void send(String frame, SendCallback done);
+    void send(Frame frame, SendCallback done);
+
+    /** Called about once a second by the keep-alive sweep: a transport that times its own writes fails a stuck one here. */
+    default void checkWrite(long nowNanos) {
+    }
 
     /** Sends a WebSocket ping control frame, best effort. */
     void ping();

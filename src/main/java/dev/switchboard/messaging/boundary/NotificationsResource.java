@@ -1,5 +1,6 @@
 package dev.switchboard.messaging.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.auth.boundary.RequiresRole;
 import dev.switchboard.messaging.entity.NotificationSent;
 import dev.switchboard.ops.boundary.ApiErrors;
@@ -7,7 +8,6 @@ import dev.switchboard.ops.boundary.ApiErrors;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -82,7 +82,7 @@ public class NotificationsResource {
         sent.fire(new NotificationSent(level, title == null ? "" : title, message, actions.toString(), user, topic, recipients));
         String target = user != null ? "user:" + user : topic != null ? "topic:" + topic : "all";
         LOG.info(() -> "messaging.notification.sent target=" + target + " recipients=" + recipients.get());
-        return Response.accepted(Json.createObjectBuilder().add("recipients", recipients.get()).build()).build();
+        return Response.accepted(JsonText.object().add("recipients", recipients.get()).build()).build();
     }
 
     private static String text(JsonObject body, String field, boolean required, int max, Map<String, String> faults) {

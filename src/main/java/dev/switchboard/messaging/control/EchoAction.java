@@ -1,13 +1,12 @@
 package dev.switchboard.messaging.control;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.messaging.entity.CustomMessage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 
-import java.io.StringReader;
 
 /**
  * The example of application code behind an {@code X-} message type: {@code X-Echo} is answered on the sender's
@@ -23,11 +22,8 @@ public class EchoAction {
         if (!TYPE.equals(message.type())) {
             return;
         }
-        JsonValue data;
-        try (var reader = Json.createReader(new StringReader(message.dataJson()))) {
-            data = reader.readValue();
-        }
-        var answer = Json.createObjectBuilder()
+        JsonValue data = JsonText.parse(message.dataJson());
+        var answer = JsonText.object()
                 .add("echo", data)
                 .add("user", message.user())
                 .add("server_time", System.currentTimeMillis() / 1000);

@@ -1,6 +1,6 @@
 package dev.switchboard.ops.boundary;
 
-import jakarta.json.Json;
+import dev.switchboard.dialect.JsonText;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -16,15 +16,15 @@ public final class ApiErrors {
 
     public static Response error(Response.Status status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Json.createObjectBuilder().add("error", message).build()).build();
+                .entity(JsonText.object().add("error", message).build()).build();
     }
 
     /** 400 naming each faulty field. */
     public static WebApplicationException invalid(Map<String, String> fields) {
-        JsonObjectBuilder f = Json.createObjectBuilder();
+        JsonObjectBuilder f = JsonText.object();
         fields.forEach(f::add);
         return new WebApplicationException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(Json.createObjectBuilder().add("error", "Validation failed").add("fields", f).build()).build());
+                .entity(JsonText.object().add("error", "Validation failed").add("fields", f).build()).build());
     }
 
     /** A numeric path id; anything else is as unknown as an id that does not exist: 404. */

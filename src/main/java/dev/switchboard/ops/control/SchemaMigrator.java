@@ -7,6 +7,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import liquibase.Liquibase;
+import liquibase.Scope;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -14,6 +15,7 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -38,9 +40,12 @@ public class SchemaMigrator {
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(getClass().getClassLoader()), database)) {
-                liquibase.update("");
-            }
+            // no phoning home: Liquibase would fetch its analytics settings from the internet first (a timeout when offline)
+            Scope.child(Map.of("liquibase.analytics.enabled", false), () -> {
+                try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(getClass().getClassLoader()), database)) {
+                    liquibase.update("");
+                }
+            });
             migrated = true;
             LOG.info(() -> "schema.migrated database=" + database.getShortName() + " ms=" + (System.nanoTime() - start) / 1_000_000);
         } catch (Exception e) {

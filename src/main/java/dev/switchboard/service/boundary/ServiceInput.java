@@ -1,5 +1,6 @@
 package dev.switchboard.service.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.ops.boundary.ApiErrors;
 import dev.switchboard.service.entity.DockerConfig;
 import dev.switchboard.service.entity.Pricing;
@@ -7,7 +8,6 @@ import dev.switchboard.service.entity.ServiceDefinition;
 import dev.switchboard.service.entity.ServiceStatus;
 import dev.switchboard.service.entity.ServiceType;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -136,7 +136,7 @@ final class ServiceInput {
     private JsonObject object(JsonObject o, String key) {
         JsonValue v = o.get(key);
         if (v == null || v == JsonValue.NULL) {
-            return Json.createObjectBuilder().build();
+            return JsonText.object().build();
         }
         if (v instanceof JsonObject obj) {
             if (obj.toString().length() > 65_536) {
@@ -157,7 +157,7 @@ final class ServiceInput {
             faults.put("interfaces", "an array of at most 64 {interface_type, path, mount_function}");
             return JsonValue.EMPTY_JSON_ARRAY;
         }
-        var out = Json.createArrayBuilder();
+        var out = JsonText.array();
         for (int n = 0; n < list.size(); n++) {
             String at = "interfaces[" + n + "]";
             if (!(list.get(n) instanceof JsonObject item)) {
@@ -176,7 +176,7 @@ final class ServiceInput {
             if (function == null || !MOUNT_FUNCTIONS.contains(function)) {
                 faults.put(at + ".mount_function", "one of INPUT, OUTPUT or \"\"");
             }
-            out.add(Json.createObjectBuilder().add("interface_type", kind == null ? "" : kind)
+            out.add(JsonText.object().add("interface_type", kind == null ? "" : kind)
                     .add("path", path == null ? "" : path).add("mount_function", function == null ? "" : function));
         }
         return out.build();

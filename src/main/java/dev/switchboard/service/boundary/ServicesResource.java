@@ -1,5 +1,6 @@
 package dev.switchboard.service.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.auth.boundary.RequiresRole;
 import dev.switchboard.ops.boundary.ApiErrors;
 import dev.switchboard.service.control.ServiceRegistry;
@@ -35,9 +36,9 @@ public class ServicesResource {
 
     @GET
     public JsonObject list() {
-        JsonArrayBuilder services = Json.createArrayBuilder();
+        JsonArrayBuilder services = JsonText.array();
         registry.list().forEach(s -> services.add(json(s)));
-        return Json.createObjectBuilder().add("services", services).build();
+        return JsonText.object().add("services", services).build();
     }
 
     @GET
@@ -85,7 +86,7 @@ public class ServicesResource {
     }
 
     static JsonObject json(ServiceView s) {
-        return Json.createObjectBuilder()
+        return JsonText.object()
                 .add("id", s.id())
                 .add("name", s.name())
                 .add("description", s.description())

@@ -1,5 +1,6 @@
 package dev.switchboard.upload.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.auth.boundary.RequiresRole;
 import dev.switchboard.ops.boundary.ApiErrors;
 import dev.switchboard.service.control.ServiceRegistry;
@@ -9,7 +10,6 @@ import dev.switchboard.upload.entity.FileDeleted;
 
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DELETE;
@@ -51,10 +51,10 @@ public class FilesResource {
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject list(@PathParam("id") String id) {
         java.nio.file.Path root = root(id);
-        JsonArrayBuilder files = Json.createArrayBuilder();
+        JsonArrayBuilder files = JsonText.array();
         if (Files.isDirectory(root)) {
             try (Stream<java.nio.file.Path> walk = Files.walk(root)) {
-                walk.filter(Files::isRegularFile).sorted().forEach(p -> files.add(Json.createObjectBuilder()
+                walk.filter(Files::isRegularFile).sorted().forEach(p -> files.add(JsonText.object()
                         .add("file_path", root.relativize(p).toString().replace('\\', '/'))
                         .add("size", p.toFile().length())
                         .add("modified_at", p.toFile().lastModified() / 1000)));
@@ -62,7 +62,7 @@ public class FilesResource {
                 throw ApiErrors.of(Response.Status.INTERNAL_SERVER_ERROR, "Cannot list the files");
             }
         }
-        return Json.createObjectBuilder().add("files", files).build();
+        return JsonText.object().add("files", files).build();
     }
 
     @GET

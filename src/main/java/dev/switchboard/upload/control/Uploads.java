@@ -115,7 +115,7 @@ public class Uploads {
         return session.progress();
     }
 
-    public UploadProgress chunk(String owner, String sessionId, int index, byte[] bytes) throws UploadException {
+    public UploadProgress chunk(String owner, String sessionId, int index, ByteBuffer bytes) throws UploadException {
         UploadSession s = owned(owner, sessionId, true);
         if (s.status() == UploadStatus.PAUSED) {
             throw new UploadException(SESSION_PAUSED, sessionId, "The session is paused; resume it first");
@@ -126,9 +126,9 @@ public class Uploads {
         if (index < 0 || index >= s.totalChunks()) {
             throw new UploadException(INVALID_ENCODING, sessionId, "chunk_index " + index + " is out of range 0.." + (s.totalChunks() - 1));
         }
-        if (bytes.length != s.sizeOf(index)) {
+        if (bytes.remaining() != s.sizeOf(index)) {
             throw new UploadException(INVALID_ENCODING, sessionId,
-                    "Chunk " + index + " has " + bytes.length + " bytes, expected " + s.sizeOf(index));
+                    "Chunk " + index + " has " + bytes.remaining() + " bytes, expected " + s.sizeOf(index));
         }
         if (s.has(index)) {
             if (s.allReceived()) {
@@ -138,7 +138,7 @@ public class Uploads {
         }
         Path part = partial(sessionId);
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            ByteBuffer buffer = bytes.duplicate();
             long offset = s.offsetOf(index);
             while (buffer.hasRemaining()) {
                 offset += channel.write(buffer, offset);

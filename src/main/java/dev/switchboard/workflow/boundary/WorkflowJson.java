@@ -1,5 +1,6 @@
 package dev.switchboard.workflow.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.workflow.entity.ExecutionView;
 import dev.switchboard.workflow.entity.JobDefinition;
 import dev.switchboard.workflow.entity.JobExecutionView;
@@ -21,16 +22,16 @@ final class WorkflowJson {
     }
 
     static JsonObject workflow(WorkflowView w) {
-        JsonArrayBuilder jobs = Json.createArrayBuilder();
-        JsonObjectBuilder dependencies = Json.createObjectBuilder();
+        JsonArrayBuilder jobs = JsonText.array();
+        JsonObjectBuilder dependencies = JsonText.object();
         for (JobDefinition j : w.jobs()) {
-            jobs.add(Json.createObjectBuilder().add("id", j.id()).add("name", j.name()).add("service_id", j.serviceId())
+            jobs.add(JsonText.object().add("id", j.id()).add("name", j.name()).add("service_id", j.serviceId())
                     .add("input", j.input()).add("config", Json.createReader(new StringReader(j.configJson())).readObject()));
             if (!j.dependsOn().isEmpty()) {
-                JsonArrayBuilder deps = Json.createArrayBuilder();
+                JsonArrayBuilder deps = JsonText.array();
                 for (String d : j.dependsOn()) {
                     if (j.pipedFrom().contains(d)) {
-                        deps.add(Json.createObjectBuilder().add("job", d).add("pipe", true));
+                        deps.add(JsonText.object().add("job", d).add("pipe", true));
                     } else {
                         deps.add(d);
                     }
@@ -38,20 +39,20 @@ final class WorkflowJson {
                 dependencies.add(j.name(), deps);
             }
         }
-        return Json.createObjectBuilder().add("id", w.id()).add("name", w.name()).add("description", w.description())
+        return JsonText.object().add("id", w.id()).add("name", w.name()).add("description", w.description())
                 .add("status", w.status()).add("job_count", w.jobs().size()).add("jobs", jobs).add("dependencies", dependencies)
                 .add("created_at", w.createdAt().getEpochSecond()).add("updated_at", w.updatedAt().getEpochSecond()).build();
     }
 
     static JsonObject execution(ExecutionView e, List<JobExecutionView> jobs) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("execution_id", e.id()).add("workflow_id", e.workflowId())
+        JsonObjectBuilder b = JsonText.object().add("execution_id", e.id()).add("workflow_id", e.workflowId())
                 .add("status", e.status().wire()).add("error", e.error());
         time(b, "started_at", e.startedAt());
         time(b, "completed_at", e.completedAt());
         if (jobs != null) {
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JsonText.array();
             for (JobExecutionView j : jobs) {
-                JsonObjectBuilder jb = Json.createObjectBuilder().add("job_execution_id", j.id())
+                JsonObjectBuilder jb = JsonText.object().add("job_execution_id", j.id())
                         .add("workflow_job_id", j.workflowJobId()).add("job_name", j.jobName()).add("status", j.status().wire())
                         .add("error", j.error()).add("output", j.output());
                 if (j.exitCode() == null) {

@@ -1,5 +1,6 @@
 package dev.switchboard.workflow.boundary;
 
+import dev.switchboard.dialect.JsonText;
 import dev.switchboard.auth.boundary.RequiresRole;
 import dev.switchboard.ops.boundary.ApiErrors;
 import dev.switchboard.service.control.ServiceRegistry;
@@ -11,7 +12,6 @@ import dev.switchboard.workflow.entity.ExecutionView;
 import dev.switchboard.workflow.entity.WorkflowView;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -52,9 +52,9 @@ public class WorkflowsResource {
 
     @GET
     public JsonObject list() {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonText.array();
         registry.list().forEach(w -> list.add(WorkflowJson.workflow(w)));
-        return Json.createObjectBuilder().add("workflows", list).build();
+        return JsonText.object().add("workflows", list).build();
     }
 
     @GET
@@ -116,9 +116,9 @@ public class WorkflowsResource {
     public JsonObject executions(@PathParam("id") String id) {
         long key = id(id);
         registry.find(key).orElseThrow(WorkflowsResource::notFound);
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonText.array();
         executions.ofWorkflow(key).forEach(e -> list.add(WorkflowJson.execution(e, executions.jobs(e.id()))));
-        return Json.createObjectBuilder().add("executions", list).build();
+        return JsonText.object().add("executions", list).build();
     }
 
     static long id(String id) {
