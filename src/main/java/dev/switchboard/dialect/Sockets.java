@@ -34,17 +34,26 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.tyrus.raw-frames", defaultValue = "true")
     boolean rawFrames;
 
+    /** See {@link TyrusInput}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.tyrus.fast-unmask", defaultValue = "true")
+    boolean fastUnmask;
+
     /** Runs work that must not hold a socket's reader thread (database queries, long answers). */
     public void background(Runnable work) {
         executor.execute(work);
     }
 
+    /** The hub's transport for a session, made in its endpoint's {@code @OnOpen}. */
     public Transport transport(Session session) {
         return transport(session, writeTimeoutSeconds);
     }
 
-    /** With a dialect's own write timeout (vault's spec says 30 s). */
+    /** With a dialect's own write timeout (vault's spec says 30 s). Call it from {@code @OnOpen}. */
     public Transport transport(Session session, long writeTimeoutSeconds) {
+        if (fastUnmask) {
+            TyrusInput.unmaskEarly(session);
+        }
         if (skipTyrusIdleTimer) {
             TyrusIdleTimer.skipWhenUnused(session);
         }

@@ -43,19 +43,24 @@ final class TyrusWire {
             return Optional.empty();
         }
         try {
-            Object remote = session.getAsyncRemote();
-            Object socket = read(remote, "org.glassfish.tyrus.core.TyrusRemoteEndpoint", "webSocket");
-            Object protocol = read(socket, "org.glassfish.tyrus.core.TyrusWebSocket", "protocolHandler");
-            Object writer = read(protocol, "org.glassfish.tyrus.core.ProtocolHandler", "writer");
-            if (writer instanceof Writer w) {
-                return Optional.of(new TyrusWire(w));
-            }
-            unavailable = true;
+            return Optional.of(new TyrusWire(writerOf(session)));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             unavailable = true;
             LOG.log(Level.INFO, "tyrus.raw-frames unavailable, using the standard send path: " + e);
         }
         return Optional.empty();
+    }
+
+    /** Tyrus's connection writer behind a session (under the servlet container, a {@code TyrusServletWriter}). */
+    static Writer writerOf(Session session) throws ReflectiveOperationException {
+        Object remote = session.getAsyncRemote();
+        Object socket = read(remote, "org.glassfish.tyrus.core.TyrusRemoteEndpoint", "webSocket");
+        Object protocol = read(socket, "org.glassfish.tyrus.core.TyrusWebSocket", "protocolHandler");
+        Object writer = read(protocol, "org.glassfish.tyrus.core.ProtocolHandler", "writer");
+        if (writer instanceof Writer w) {
+            return w;
+        }
+        throw new NoSuchFieldException("ProtocolHandler.writer is a " + writer.getClass().getName());
     }
 
     private static Object read(Object target, String declaringClass, String field) throws ReflectiveOperationException {

@@ -16,6 +16,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** spec/node.md, File Upload Messages, on the wire: data integrity, resumption, every error code. */
@@ -89,6 +90,9 @@ class UploadsIT {
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 2000), slice);
         assertTrue(Api.call(server, "GET", "/api/services/" + serviceId + "/files", admin, null).body().contains("big/data.bin"));
         assertTrue(Files.list(server.dataDir().resolve("uploads")).noneMatch(p -> p.toString().contains("data.bin")));
+        String log = server.log();
+        assertTrue(log.contains("tyrus.fast-unmask active"), "frames were unmasked before Tyrus parsed them (TyrusInput)");
+        assertFalse(log.contains("tyrus.fast-unmask unavailable"), "TyrusInput reached Tyrus's input stream");
     }
 
     @Test

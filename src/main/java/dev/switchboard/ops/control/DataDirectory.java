@@ -24,7 +24,9 @@ public class DataDirectory {
     public Path resolve(String name) {
         Path root = Path.of(dataDir).toAbsolutePath().normalize();
         try {
-            Files.createDirectories(root);
+            if (!Files.isDirectory(root)) { // a stat, where createDirectories costs an exception per call once it exists
+                Files.createDirectories(root);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create data directory " + root, e);
         }

@@ -1,0 +1,181 @@
+package dev.switchboard.dialect;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Unmasks a connection's incoming frames before Tyrus parses them. Tyrus unmasks one byte at a time through a
+ * masker whose position is a {@code volatile} field, so every byte of client data costs a memory fence: half of the
+ * server's CPU during an upload of 1 MiB chunks in our profiles. Under the servlet container Tyrus reads the
+ * upgraded connection from a {@link ServletInputStream} held in a private field of
+ * {@code TyrusHttpUpgradeHandler}; this puts a stream there that hands Tyrus the same frames already unmasked
+ * ({@link FrameUnmasker}, eight bytes at a time), which Tyrus then copies without a mask.
+ *
+ * <p>It must be put in place before the first frame is read. Tyrus calls the endpoint's {@code @OnOpen} while it
+ * makes the connection, and starts reading only after that returns, so {@link #unmaskEarly} is called from there
+ * (through {@link Sockets#transport}); it does nothing when the handler has already buffered input. On any other
+ * container or Tyrus version, or with {@code switchboard.tyrus.fast-unmask=false}, nothing changes.</p>
+ *
+ * <p>Tyrus itself accepts unmasked client frames (RFC 6455 says a server must not); this stream passes them to it
+ * unchanged, so that behaviour is as before.</p>
+ */
+final class TyrusInput extends ServletInputStream {
+
+    private static final Logger LOG = Logger.getLogger(TyrusInput.class.getName());
+    private static final String HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
+    private static volatile boolean unavailable;
+    private static volatile boolean announced;
+    private static volatile Field handlerOfWriter;
+    private static volatile Field input;
+    private static volatile Field buffered;
+
+    /**
+     * Tyrus hands the container a proxy subclass of the handler ({@code TyrusServletUpgrade$TyrusHttpUpgradeHandlerProxy})
+     * that forwards to the real one in a field of its own: that field, for a class that has one.
+     */
+    private static final ClassValue<Optional<Field>> DELEGATE = new ClassValue<>() {
+        @Override
+        protected Optional<Field> computeValue(Class<?> type) {
+            if (type.getName().equals(HANDLER)) {
+                return Optional.empty();
+            }
+            for (Field f : type.getDeclaredFields()) {
+                if (f.getType().getName().equals(HANDLER)) {
+                    f.setAccessible(true);
+                    return Optional.of(f);
+                }
+            }
+            return Optional.empty();
+        }
+    };
+
+    private final ServletInputStream in;
+    private final FrameUnmasker unmasker = new FrameUnmasker();
+
+    TyrusInput(ServletInputStream in) {
+        this.in = in;
+    }
+
+    /** Gives the session's upgraded connection a stream that unmasks; call it from {@code @OnOpen}. */
+    static void unmaskEarly(Session session) {
+        if (unavailable) {
+            return;
+        }
+        try {
+            Object writer = TyrusWire.writerOf(session);
+            Object handler = handlerField(writer).get(writer);
+            for (int hops = 0; handler != null && hops < 3; hops++) {
+                Optional<Field> inner = DELEGATE.get(handler.getClass());
+                if (inner.isEmpty()) {
+                    break;
+                }
+                handler = inner.get().get(handler);
+            }
+            if (handler == null) {
+                throw new NoSuchFieldException("no " + HANDLER + " behind " + writer.getClass().getName());
+            }
+            Field is = input;
+            Field buf = buffered;
+            if (is == null) {
+                Class<?> type = handlerOfWriter.getType();
+                is = declared(type, "is", ServletInputStream.class);
+                buf = declared(type, "buf", java.nio.ByteBuffer.class);
+                buffered = buf;
+                input = is;
+            }
+            Object current = is.get(handler);
+            if (buf.get(handler) == null && current instanceof ServletInputStream stream && !(current instanceof TyrusInput)) {
+                is.set(handler, new TyrusInput(stream));
+                if (!announced) {
+                    announced = true;
+                    LOG.info("tyrus.fast-unmask active");
+                }
+            } else {
+                LOG.fine(() -> "tyrus.fast-unmask skipped for a connection that has already read input");
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            unavailable = true;
+            LOG.log(Level.INFO, "tyrus.fast-unmask unavailable, Tyrus unmasks as usual: " + e);
+        }
+    }
+
+    private static Field handlerField(Object writer) throws NoSuchFieldException {
+        Field f = handlerOfWriter;
+        if (f == null || !f.getDeclaringClass().isInstance(writer)) {
+            for (Field candidate : writer.getClass().getDeclaredFields()) {
+                if (candidate.getType().getName().equals(HANDLER)) {
+                    candidate.setAccessible(true);
+                    handlerOfWriter = candidate;
+                    return candidate;
+                }
+            }
+            throw new NoSuchFieldException(writer.getClass().getName() + " has no " + HANDLER);
+        }
+        return f;
+    }
+
+    private static Field declared(Class<?> type, String name, Class<?> expected) throws NoSuchFieldException {
+        Field f = type.getDeclaredField(name);
+        if (f.getType() != expected) {
+            throw new NoSuchFieldException(type.getName() + "." + name + " is not a " + expected.getName());
+        }
+        f.setAccessible(true);
+        return f;
+    }
+
+    /**
+     * Reads into {@code b[off + held ..]} and unmasks in place to {@code b[off ..]}; may return 0 when all that came
+     * was part of a frame header.
+     */
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int held = unmasker.held();
+        if (len <= held) {
+            throw new IOException("Tyrus input buffer exceeded");
+        }
+        int n = in.read(b, off + held, len - held);
+        if (n <= 0) {
+            return n;
+        }
+        return unmasker.unmask(b, off, off + held, n);
+    }
+
+    @Override
+    public int read() throws IOException {
+        throw new IOException("single-byte reads of a WebSocket connection are not supported");
+    }
+
+    /** What the container has, plus room for a held header, so that a read sized by it can make progress. */
+    @Override
+    public int available() throws IOException {
+        int n = in.available();
+        return n == 0 ? 0 : n + unmasker.held();
+    }
+
+    @Override
+    public boolean isFinished() {
+        return in.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+        return in.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener listener) {
+        in.setReadListener(listener);
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
