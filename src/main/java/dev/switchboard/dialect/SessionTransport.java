@@ -50,9 +50,12 @@ public final class SessionTransport implements Transport {
         void write(byte[] frame, SendCallback done);
     }
 
-    /** @param rawFrames whether to write finished frames through Tyrus's writer when it can be reached ({@link TyrusWire}) */
-    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, boolean rawFrames) {
-        this(session, writeTimeoutMillis, closer, rawFrames ? wireOf(session) : null);
+    /**
+     * @param rawFrames    whether to write finished frames through Tyrus's writer when it can be reached ({@link TyrusWire})
+     * @param directWrites whether those go straight to Grizzly's write queue where they can ({@link GrizzlyWire})
+     */
+    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, boolean rawFrames, boolean directWrites) {
+        this(session, writeTimeoutMillis, closer, rawFrames ? wireOf(session, directWrites) : null);
     }
 
     SessionTransport(Session session, long writeTimeoutMillis, Executor closer, FrameWriter wire) {
@@ -65,9 +68,9 @@ public final class SessionTransport implements Transport {
         this.wire = wire;
     }
 
-    private static FrameWriter wireOf(Session session) {
+    private static FrameWriter wireOf(Session session, boolean directWrites) {
         try {
-            return TyrusWire.of(session).<FrameWriter>map(w -> w::write).orElse(null);
+            return TyrusWire.of(session, directWrites).<FrameWriter>map(w -> w::write).orElse(null);
         } catch (LinkageError e) { // Tyrus's SPI is not visible here: another container
             return null;
         }

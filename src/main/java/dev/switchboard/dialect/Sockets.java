@@ -34,6 +34,11 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.tyrus.raw-frames", defaultValue = "true")
     boolean rawFrames;
 
+    /** See {@link GrizzlyWire}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.grizzly.direct-writes", defaultValue = "true")
+    boolean directWrites;
+
     /** See {@link TyrusInput}. */
     @Inject
     @ConfigProperty(name = "switchboard.tyrus.fast-unmask", defaultValue = "true")
@@ -57,7 +62,7 @@ public class Sockets {
         if (skipTyrusIdleTimer) {
             TyrusIdleTimer.skipWhenUnused(session);
         }
-        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, rawFrames);
+        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, rawFrames, directWrites);
     }
 
     /** Runs work once after a delay, off any socket thread (deadlines such as vault's authentication timeout). */

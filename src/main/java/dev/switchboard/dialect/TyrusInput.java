@@ -6,7 +6,6 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,32 +28,10 @@ import java.util.logging.Logger;
 final class TyrusInput extends ServletInputStream {
 
     private static final Logger LOG = Logger.getLogger(TyrusInput.class.getName());
-    private static final String HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
     private static volatile boolean unavailable;
     private static volatile boolean announced;
-    private static volatile Field handlerOfWriter;
     private static volatile Field input;
     private static volatile Field buffered;
-
-    /**
-     * Tyrus hands the container a proxy subclass of the handler ({@code TyrusServletUpgrade$TyrusHttpUpgradeHandlerProxy})
-     * that forwards to the real one in a field of its own: that field, for a class that has one.
-     */
-    private static final ClassValue<Optional<Field>> DELEGATE = new ClassValue<>() {
-        @Override
-        protected Optional<Field> computeValue(Class<?> type) {
-            if (type.getName().equals(HANDLER)) {
-                return Optional.empty();
-            }
-            for (Field f : type.getDeclaredFields()) {
-                if (f.getType().getName().equals(HANDLER)) {
-                    f.setAccessible(true);
-                    return Optional.of(f);
-                }
-            }
-            return Optional.empty();
-        }
-    };
 
     private final ServletInputStream in;
     private final FrameUnmasker unmasker = new FrameUnmasker();
@@ -69,24 +46,12 @@ final class TyrusInput extends ServletInputStream {
             return;
         }
         try {
-            Object writer = TyrusWire.writerOf(session);
-            Object handler = handlerField(writer).get(writer);
-            for (int hops = 0; handler != null && hops < 3; hops++) {
-                Optional<Field> inner = DELEGATE.get(handler.getClass());
-                if (inner.isEmpty()) {
-                    break;
-                }
-                handler = inner.get().get(handler);
-            }
-            if (handler == null) {
-                throw new NoSuchFieldException("no " + HANDLER + " behind " + writer.getClass().getName());
-            }
+            Object handler = TyrusInternals.upgradeHandler(TyrusInternals.writerOf(session));
             Field is = input;
             Field buf = buffered;
             if (is == null) {
-                Class<?> type = handlerOfWriter.getType();
-                is = declared(type, "is", ServletInputStream.class);
-                buf = declared(type, "buf", java.nio.ByteBuffer.class);
+                is = typed(TyrusInternals.declared(handler, TyrusInternals.UPGRADE_HANDLER, "is"), ServletInputStream.class);
+                buf = typed(TyrusInternals.declared(handler, TyrusInternals.UPGRADE_HANDLER, "buf"), java.nio.ByteBuffer.class);
                 buffered = buf;
                 input = is;
             }
@@ -106,27 +71,10 @@ final class TyrusInput extends ServletInputStream {
         }
     }
 
-    private static Field handlerField(Object writer) throws NoSuchFieldException {
-        Field f = handlerOfWriter;
-        if (f == null || !f.getDeclaringClass().isInstance(writer)) {
-            for (Field candidate : writer.getClass().getDeclaredFields()) {
-                if (candidate.getType().getName().equals(HANDLER)) {
-                    candidate.setAccessible(true);
-                    handlerOfWriter = candidate;
-                    return candidate;
-                }
-            }
-            throw new NoSuchFieldException(writer.getClass().getName() + " has no " + HANDLER);
-        }
-        return f;
-    }
-
-    private static Field declared(Class<?> type, String name, Class<?> expected) throws NoSuchFieldException {
-        Field f = type.getDeclaredField(name);
+    private static Field typed(Field f, Class<?> expected) throws NoSuchFieldException {
         if (f.getType() != expected) {
-            throw new NoSuchFieldException(type.getName() + "." + name + " is not a " + expected.getName());
+            throw new NoSuchFieldException(f + " is not a " + expected.getName());
         }
-        f.setAccessible(true);
         return f;
     }
 

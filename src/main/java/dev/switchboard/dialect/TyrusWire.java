@@ -5,7 +5,6 @@ import jakarta.websocket.Session;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -24,26 +23,34 @@ import java.util.logging.Logger;
  * container or Tyrus version, or with {@code switchboard.tyrus.raw-frames=false}, {@link #of} finds nothing and the
  * standard API is used. Only unfragmented, uncompressed text frames are written this way (an uncompressed frame is
  * valid under permessage-deflate too); control frames and closes still go through Tyrus, and its writer keeps every
- * frame whole and in order.</p>
+ * frame whole and in order. Below Tyrus's writer, on plain connections, frames go straight to Grizzly's write queue
+ * ({@link GrizzlyWire}).</p>
  */
 final class TyrusWire {
 
     private static final Logger LOG = Logger.getLogger(TyrusWire.class.getName());
     private static volatile boolean unavailable;
+    private static volatile boolean noGrizzly;
 
     private final Writer writer;
+    private final GrizzlyWire direct;
 
-    private TyrusWire(Writer writer) {
+    private TyrusWire(Writer writer, GrizzlyWire direct) {
         this.writer = writer;
+        this.direct = direct;
     }
 
-    /** The session's frame writer, or empty when this is not a Tyrus session this class knows. */
-    static Optional<TyrusWire> of(Session session) {
+    /**
+     * The session's frame writer, or empty when this is not a Tyrus session this class knows; with
+     * {@code directWrites}, it writes to Grizzly's queue where it can ({@link GrizzlyWire}).
+     */
+    static Optional<TyrusWire> of(Session session, boolean directWrites) {
         if (unavailable) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new TyrusWire(writerOf(session)));
+            Writer writer = TyrusInternals.writerOf(session);
+            return Optional.of(new TyrusWire(writer, directWrites ? direct(writer) : null));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             unavailable = true;
             LOG.log(Level.INFO, "tyrus.raw-frames unavailable, using the standard send path: " + e);
@@ -51,35 +58,24 @@ final class TyrusWire {
         return Optional.empty();
     }
 
-    /** Tyrus's connection writer behind a session (under the servlet container, a {@code TyrusServletWriter}). */
-    static Writer writerOf(Session session) throws ReflectiveOperationException {
-        Object remote = session.getAsyncRemote();
-        Object socket = read(remote, "org.glassfish.tyrus.core.TyrusRemoteEndpoint", "webSocket");
-        Object protocol = read(socket, "org.glassfish.tyrus.core.TyrusWebSocket", "protocolHandler");
-        Object writer = read(protocol, "org.glassfish.tyrus.core.ProtocolHandler", "writer");
-        if (writer instanceof Writer w) {
-            return w;
+    private static GrizzlyWire direct(Writer writer) {
+        if (noGrizzly) {
+            return null;
         }
-        throw new NoSuchFieldException("ProtocolHandler.writer is a " + writer.getClass().getName());
-    }
-
-    private static Object read(Object target, String declaringClass, String field) throws ReflectiveOperationException {
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(declaringClass)) {
-                Field f = c.getDeclaredField(field);
-                f.setAccessible(true);
-                Object value = f.get(target);
-                if (value == null) {
-                    throw new NoSuchFieldException(declaringClass + "." + field + " is null");
-                }
-                return value;
-            }
+        try {
+            return GrizzlyWire.of(writer);
+        } catch (LinkageError e) { // Grizzly's classes are not visible to the application here
+            noGrizzly = true;
+            LOG.log(Level.INFO, "grizzly.direct-writes unavailable, frames go through Tyrus's writer: " + e);
+            return null;
         }
-        throw new NoSuchFieldException(target.getClass().getName() + " is not a " + declaringClass);
     }
 
     /** Starts writing one whole frame; {@code done} hears once, possibly on this thread. */
     void write(byte[] frame, Transport.SendCallback done) {
+        if (direct != null && direct.write(frame, done)) {
+            return;
+        }
         writer.write(ByteBuffer.wrap(frame), new CompletionHandler<>() {
             @Override
             public void completed(ByteBuffer result) {
