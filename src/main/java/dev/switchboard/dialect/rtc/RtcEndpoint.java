@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -93,7 +92,7 @@ public class RtcEndpoint {
 
     private Connection connection;
     private RateLimit rateLimit;
-    private volatile List<ScheduledFuture<?>> tokenTasks = List.of();
+    private volatile Runnable tokenTasks = () -> { };
     private final AtomicBoolean ended = new AtomicBoolean();
 
     @OnOpen
@@ -365,7 +364,7 @@ public class RtcEndpoint {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        tokenTasks.forEach(t -> t.cancel(false));
+        tokenTasks.run();
         hub.closed(c);
         hub.presence().closed(c.user(), c.id());
     }

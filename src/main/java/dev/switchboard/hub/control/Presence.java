@@ -2,7 +2,6 @@ package dev.switchboard.hub.control;
 
 import dev.switchboard.hub.entity.PresenceChanged;
 
-
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -19,7 +18,10 @@ public final class Presence {
 
     private static final String NO_METADATA = "{}";
 
-    private record State(Set<String> connections, String status, String metadataJson) {
+    /** A user's state; read and changed only under the user's stripe lock, so its set is changed in place. */
+    private static final class State {
+        final Set<String> connections = new HashSet<>();
+        String metadataJson = NO_METADATA;
     }
 
     private final ConcurrentHashMap<String, State> users = new ConcurrentHashMap<>();
@@ -43,30 +45,24 @@ public final class Presence {
         synchronized (stripe(user)) {
             State s = users.get(user);
             if (s == null) {
-                users.put(user, new State(Set.of(connectionId), PresenceChanged.ONLINE, NO_METADATA));
+                s = new State();
+                s.connections.add(connectionId);
+                users.put(user, s);
                 changed.accept(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), NO_METADATA));
                 return;
             }
-            Set<String> c = new HashSet<>(s.connections());
-            c.add(connectionId);
-            users.put(user, new State(Set.copyOf(c), s.status(), s.metadataJson()));
+            s.connections.add(connectionId);
         }
     }
 
     public void closed(String user, String connectionId) {
         synchronized (stripe(user)) {
             State s = users.get(user);
-            if (s == null || !s.connections().contains(connectionId)) {
-                return;
-            }
-            Set<String> c = new HashSet<>(s.connections());
-            c.remove(connectionId);
-            if (!c.isEmpty()) {
-                users.put(user, new State(Set.copyOf(c), s.status(), s.metadataJson()));
+            if (s == null || !s.connections.remove(connectionId) || !s.connections.isEmpty()) {
                 return;
             }
             users.remove(user);
-            changed.accept(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson()));
+            changed.accept(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson));
         }
     }
 
@@ -80,7 +76,7 @@ public final class Presence {
             if (s == null) {
                 return false;
             }
-            users.put(user, new State(s.connections(), status, metadataJson));
+            s.metadataJson = metadataJson;
             changed.accept(new PresenceChanged(user, status, Instant.now(), metadataJson));
             return true;
         }
