@@ -9,7 +9,9 @@
 # one JSON object per measurement to target/bench/results-<time>.jsonl, then prints the table with ratios.
 # Environment: SHARED (default ../shared/bench), RATES ("50 100"), FANOUT_CONNS (1000), IDLE_CONNS ("10000 19000"),
 # REFS ("node-ws go go-nocoal jetty vertx"), DB (postgres when 127.0.0.1:5432 answers, else h2), SKIP_BUILD=1,
-# UPLOAD_MIB (2048), RTC_CONNS (10000), RTC_RATE (100), SEARCH_SERVICES (10000), WORKFLOW_EXECUTIONS (200).
+# UPLOAD_MIB (2048), RTC_CONNS (10000), RTC_RATE (100), SEARCH_SERVICES (10000), WORKFLOW_EXECUTIONS (200),
+# FANOUT_WARMUP (3: seconds of load at 50 msg/s every server gets before its fan-out is measured; the JVMs' JIT
+# needs more than that, so a run with e.g. 30 gives their warm figures).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
@@ -112,7 +114,7 @@ trap cleanup EXIT
 
 fanout() {
   local name=$1 url="ws://127.0.0.1:${PORT[$1]}${URLPATH[$1]:-/ws}" pid=${PID[$1]}
-  timeout 120 taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$FANOUT_CONNS" -rate 50 -duration 3 -warmup 1 >/dev/null 2>>"$OUT/logs/wsbench.err" || true
+  timeout $((120 + ${FANOUT_WARMUP:-3})) taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$FANOUT_CONNS" -rate 50 -duration "${FANOUT_WARMUP:-3}" -warmup 1 >/dev/null 2>>"$OUT/logs/wsbench.err" || true
   sleep 2
   for r in $RATES; do
     local cpufile=$OUT/logs/.cpu.$name
