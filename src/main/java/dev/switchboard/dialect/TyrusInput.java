@@ -30,8 +30,6 @@ final class TyrusInput extends ServletInputStream {
     private static final Logger LOG = Logger.getLogger(TyrusInput.class.getName());
     private static volatile boolean unavailable;
     private static volatile boolean announced;
-    private static volatile Field input;
-    private static volatile Field buffered;
 
     private final ServletInputStream in;
     private final FrameUnmasker unmasker = new FrameUnmasker();
@@ -47,14 +45,8 @@ final class TyrusInput extends ServletInputStream {
         }
         try {
             Object handler = TyrusInternals.upgradeHandler(TyrusInternals.writerOf(session));
-            Field is = input;
-            Field buf = buffered;
-            if (is == null) {
-                is = typed(TyrusInternals.declared(handler, TyrusInternals.UPGRADE_HANDLER, "is"), ServletInputStream.class);
-                buf = typed(TyrusInternals.declared(handler, TyrusInternals.UPGRADE_HANDLER, "buf"), java.nio.ByteBuffer.class);
-                buffered = buf;
-                input = is;
-            }
+            Field is = typed(TyrusInternals.declared(handler, TyrusInternals.UPGRADE_HANDLER, "is"), ServletInputStream.class);
+            Field buf = typed(TyrusInternals.declared(handler, TyrusInternals.UPGRADE_HANDLER, "buf"), java.nio.ByteBuffer.class);
             Object current = is.get(handler);
             if (buf.get(handler) == null && current instanceof ServletInputStream stream && !(current instanceof TyrusInput)) {
                 is.set(handler, new TyrusInput(stream));

@@ -5,6 +5,7 @@ import org.glassfish.tyrus.spi.Writer;
 
 import java.lang.reflect.Field;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The private fields of Tyrus (and of Payara's servlet container under it) that {@link TyrusWire},
@@ -34,6 +35,9 @@ final class TyrusInternals {
             return Optional.empty();
         }
     };
+
+    /** Fields found so far, by declaring class and name (every connection open reads the same dozen). */
+    private static final ConcurrentHashMap<String, Field> FIELDS = new ConcurrentHashMap<>();
 
     private TyrusInternals() {
     }
@@ -75,12 +79,17 @@ final class TyrusInternals {
         return value;
     }
 
-    /** The named field of the named class in the target's hierarchy, made accessible. */
+    /** The named field of the named class in the target's hierarchy, made accessible; looked up once per field. */
     static Field declared(Object target, String declaringClass, String field) throws ReflectiveOperationException {
+        Field known = FIELDS.get(declaringClass + '#' + field);
+        if (known != null && known.getDeclaringClass().isInstance(target)) {
+            return known;
+        }
         for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
             if (c.getName().equals(declaringClass)) {
                 Field f = c.getDeclaredField(field);
                 f.setAccessible(true);
+                FIELDS.put(declaringClass + '#' + field, f);
                 return f;
             }
         }

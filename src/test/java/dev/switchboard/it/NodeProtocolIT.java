@@ -51,6 +51,48 @@ class NodeProtocolIT {
         }
     }
 
+    /** Incoming frames are unmasked ahead of Tyrus (TyrusInput): a frame may arrive cut anywhere, even byte by byte. */
+    @Test
+    void aPingCutIntoSingleBytesIsReadWhole() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of(), 0)) {
+            assertEquals(101, raw.handshake().status());
+            assertTrue(raw.readFrame().text().contains("\"connected\""));
+            raw.noDelay();
+            byte[] ping = RawWebSocket.frame(0x1, "{\"type\":\"ping\",\"payload\":null,\"timestamp\":1703520000}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (byte b : ping) {
+                raw.sendRaw(new byte[] {b});
+                Thread.sleep(3); // separate segments, so the server reads the header in pieces
+            }
+            String answer;
+            do {
+                answer = raw.readFrame().text();
+            } while (answer.contains("node.status"));
+            assertTrue(answer.contains("\"pong\""), answer);
+        }
+    }
+
+    /** A frame announcing 2^63 bytes or more (RFC 6455 requires the top bit clear) ends that connection only. */
+    @Test
+    void aFrameLengthOf2To63ClosesOnlyItsConnection() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of(), 0);
+             WsClient bystander = connect()) {
+            assertTrue(raw.readFrame().text().contains("\"connected\""));
+            raw.sendRaw(new byte[] {(byte) 0x81, (byte) 0xFF, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4});
+            RawWebSocket.Frame f;
+            try {
+                do {
+                    f = raw.readFrame();
+                } while (f.opcode() == 0x1);
+            } catch (java.io.EOFException | java.net.SocketException closed) {
+                f = null; // closed without a close frame
+            }
+            assertTrue(f == null || f.opcode() == 0x8, "the connection ends: " + (f == null ? "EOF" : "opcode " + f.opcode()));
+            bystander.send("{\"type\":\"ping\",\"payload\":null,\"timestamp\":1703520000}");
+            assertEquals("pong", bystander.nextOfType("pong", T).getString("type"), "other connections carry on");
+        }
+    }
+
     @Test
     void nodeStatusArrivesWithin6sAndAgainWithin11s() {
         try (WsClient c = connect()) {

@@ -131,6 +131,17 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public synchronized void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendRaw(frame(opcode, payload));
+    }
+
+    /** Writes bytes as they are (a frame made by {@link #frame}, part of one, or a malformed one). */
+    public synchronized void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** A final, masked client frame with a random key. */
+    public static byte[] frame(int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write(0x80 | opcode);
         if (payload.length < 126) {
@@ -147,12 +158,15 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
+        frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i & 3]);
         }
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
+    }
+
+    public void noDelay() throws IOException {
+        socket.setTcpNoDelay(true);
     }
 
     public InputStream input() {
