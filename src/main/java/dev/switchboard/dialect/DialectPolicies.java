@@ -1,6 +1,6 @@
 package dev.switchboard.dialect;
 
-import dev.switchboard.ops.control.ConfigLists;
+import dev.switchboard.common.ConfigLists;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

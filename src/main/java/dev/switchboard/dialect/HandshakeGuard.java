@@ -1,5 +1,7 @@
 package dev.switchboard.dialect;
 
+import dev.switchboard.common.JsonText;
+
 import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.InvalidTokenException;
 import dev.switchboard.auth.control.TokenVerifier;

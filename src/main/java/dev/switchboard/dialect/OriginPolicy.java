@@ -2,7 +2,7 @@ package dev.switchboard.dialect;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import dev.switchboard.ops.control.ConfigLists;
+import dev.switchboard.common.ConfigLists;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;

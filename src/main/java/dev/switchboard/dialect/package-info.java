@@ -1,2 +1,2 @@
-/** What every dialect shares: the WebSocket transport, the handshake configurator and its guard. */
+/** What every dialect shares: the handshake guard, its configurator and the per-path policies. */
 package dev.switchboard.dialect;

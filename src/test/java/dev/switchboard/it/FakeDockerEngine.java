@@ -1,5 +1,7 @@
 package dev.switchboard.it;
 
+import dev.switchboard.common.Conflict;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.switchboard.it;
 
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;

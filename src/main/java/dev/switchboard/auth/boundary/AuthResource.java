@@ -1,11 +1,11 @@
 package dev.switchboard.auth.boundary;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.TokenIssuer;
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.auth.entity.User;
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.ApiErrors;
 
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;

@@ -4,7 +4,7 @@ import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.InvalidTokenException;
 import dev.switchboard.auth.control.TokenVerifier;
 import dev.switchboard.auth.entity.TokenPrincipal;
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.ApiErrors;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;

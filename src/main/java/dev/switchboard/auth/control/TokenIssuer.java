@@ -10,7 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import dev.switchboard.ops.control.ConfigLists;
+import dev.switchboard.common.ConfigLists;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;

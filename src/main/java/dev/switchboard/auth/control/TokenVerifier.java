@@ -25,7 +25,7 @@ import dev.switchboard.auth.entity.TokenPrincipal;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import dev.switchboard.ops.control.ConfigLists;
+import dev.switchboard.common.ConfigLists;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;

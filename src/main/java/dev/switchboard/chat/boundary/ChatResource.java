@@ -1,9 +1,9 @@
 package dev.switchboard.chat.boundary;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.chat.control.ChatMessages;
 import dev.switchboard.chat.entity.ChatMessagePosted;
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.ApiErrors;
 
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;

@@ -1,6 +1,6 @@
 package dev.switchboard.dialect.control;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.hub.entity.Frame;
 
 import jakarta.json.JsonObjectBuilder;
@@ -19,7 +19,7 @@ final class ControlCodec {
     }
 
     static Frame encode(String event, JsonObjectBuilder data) {
-        return Frame.of(dev.switchboard.dialect.JsonText.object().add("event", event).add("data", data).build().toString());
+        return Frame.of(dev.switchboard.common.JsonText.object().add("event", event).add("data", data).build().toString());
     }
 
     static String uuid(String kind, long id) {

@@ -1,8 +1,8 @@
 package dev.switchboard.dialect.control;
 
 import dev.switchboard.dialect.HandshakeConfigurator;
-import dev.switchboard.dialect.JsonText;
-import dev.switchboard.dialect.Sockets;
+import dev.switchboard.common.JsonText;
+import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 

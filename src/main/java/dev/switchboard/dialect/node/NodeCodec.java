@@ -1,6 +1,6 @@
 package dev.switchboard.dialect.node;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.service.control.ServiceSearch;
 import dev.switchboard.service.entity.ServiceType;

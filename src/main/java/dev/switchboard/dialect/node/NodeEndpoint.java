@@ -1,7 +1,7 @@
 package dev.switchboard.dialect.node;
 
 import dev.switchboard.dialect.HandshakeConfigurator;
-import dev.switchboard.dialect.Sockets;
+import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;

@@ -1,6 +1,6 @@
 package dev.switchboard.dialect.rtc;
 
-import dev.switchboard.dialect.Sockets;
+import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.entity.Frame;

@@ -2,8 +2,8 @@ package dev.switchboard.dialect.rtc;
 
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.dialect.HandshakeConfigurator;
-import dev.switchboard.dialect.JsonText;
-import dev.switchboard.dialect.Sockets;
+import dev.switchboard.common.JsonText;
+import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;

@@ -1,6 +1,6 @@
 package dev.switchboard.dialect.rtc;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.messaging.entity.NotificationSent;
 import dev.switchboard.messaging.entity.PendingDirectMessage;

@@ -1,7 +1,7 @@
 package dev.switchboard.dialect.vault;
 
-import dev.switchboard.dialect.JsonText;
-import dev.switchboard.dialect.WireTime;
+import dev.switchboard.common.JsonText;
+import dev.switchboard.common.WireTime;
 import dev.switchboard.hub.entity.Frame;
 
 import jakarta.json.JsonException;

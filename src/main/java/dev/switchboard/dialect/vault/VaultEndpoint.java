@@ -6,7 +6,7 @@ import dev.switchboard.auth.control.TokenVerifier;
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.dialect.RejectedToken;
-import dev.switchboard.dialect.Sockets;
+import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;

@@ -1,9 +1,9 @@
 package dev.switchboard.dialect.vault;
 
 import dev.switchboard.dialect.DialectPolicies;
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.dialect.OriginPolicy;
-import dev.switchboard.dialect.WireTime;
+import dev.switchboard.common.WireTime;
 import dev.switchboard.hub.boundary.Hub;
 
 import jakarta.inject.Inject;

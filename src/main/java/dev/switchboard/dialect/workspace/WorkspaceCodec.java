@@ -1,6 +1,6 @@
 package dev.switchboard.dialect.workspace;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

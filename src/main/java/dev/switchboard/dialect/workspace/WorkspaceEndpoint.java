@@ -3,7 +3,7 @@ package dev.switchboard.dialect.workspace;
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.chat.control.ChatMessages;
 import dev.switchboard.dialect.HandshakeConfigurator;
-import dev.switchboard.dialect.Sockets;
+import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;

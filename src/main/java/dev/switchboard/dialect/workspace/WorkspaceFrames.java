@@ -1,7 +1,7 @@
 package dev.switchboard.dialect.workspace;
 
 import dev.switchboard.chat.entity.ChatMessagePosted;
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.hub.entity.Frame;
 
 import java.time.Instant;

@@ -1,17 +1,17 @@
 package dev.switchboard.hub.entity;
 
-import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * One encoded text frame, shared by every connection it is sent to. The UTF-8 size is counted once here,
- * so a broadcast to N connections does no per-connection encoding or measuring; a transport that can write
- * finished frames asks for {@link #wire()}, built once for all of them.
+ * so a broadcast to N connections does no per-connection encoding or measuring; a transport that writes its
+ * own encoding asks for {@link #encoded}, built once for all of them.
  */
 public final class Frame {
 
     private final String text;
     private final int bytes;
-    private volatile byte[] wire;
+    private volatile Object encoded;
 
     private Frame(String text, int bytes) {
         this.text = text;
@@ -32,38 +32,18 @@ public final class Frame {
     }
 
     /**
-     * The whole server-to-client WebSocket frame carrying the text (RFC 6455, section 5.2: FIN, opcode 1, no mask,
-     * the shortest length form), made on first use. Callers must not change it.
+     * A transport's own encoded form of this frame (for instance the finished RFC 6455 bytes), made by the first
+     * connection that asks and shared by every other: one adapter serves a server, so one slot is enough. The hub
+     * never builds wire bytes itself; callers must not change what they get.
      */
-    public byte[] wire() {
-        byte[] w = wire;
-        if (w == null) {
-            w = encode(text.getBytes(StandardCharsets.UTF_8));
-            wire = w;
+    @SuppressWarnings("unchecked")
+    public <T> T encoded(Function<String, T> encoder) {
+        Object e = encoded;
+        if (e == null) {
+            e = encoder.apply(text);
+            encoded = e;
         }
-        return w;
-    }
-
-    static byte[] encode(byte[] payload) {
-        int n = payload.length;
-        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        byte[] w = new byte[header + n];
-        w[0] = (byte) 0x81;
-        if (n < 126) {
-            w[1] = (byte) n;
-        } else if (n <= 0xFFFF) {
-            w[1] = 126;
-            w[2] = (byte) (n >>> 8);
-            w[3] = (byte) n;
-        } else {
-            w[1] = 127;
-            long len = n;
-            for (int i = 0; i < 8; i++) {
-                w[2 + i] = (byte) (len >>> (56 - 8 * i));
-            }
-        }
-        System.arraycopy(payload, 0, w, header, n);
-        return w;
+        return (T) e;
     }
 
     static int utf8Length(CharSequence s) {

@@ -1,9 +1,9 @@
 package dev.switchboard.messaging.boundary;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.auth.boundary.RequiresRole;
 import dev.switchboard.messaging.entity.NotificationSent;
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.ApiErrors;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Event;

@@ -1,6 +1,6 @@
 package dev.switchboard.messaging.control;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.messaging.entity.CustomMessage;
 
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package dev.switchboard.node.control;
 
-import dev.switchboard.ops.control.DataDirectory;
+import dev.switchboard.common.DataDirectory;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

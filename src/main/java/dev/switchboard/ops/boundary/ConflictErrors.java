@@ -1,6 +1,8 @@
 package dev.switchboard.ops.boundary;
 
-import dev.switchboard.ops.control.Conflict;
+import dev.switchboard.common.ApiErrors;
+
+import dev.switchboard.common.Conflict;
 
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,5 +1,7 @@
 package dev.switchboard.ops.boundary;
 
+import dev.switchboard.common.ApiErrors;
+
 import jakarta.json.JsonException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,5 +1,7 @@
 package dev.switchboard.ops.boundary;
 
+import dev.switchboard.common.ApiErrors;
+
 import dev.switchboard.ops.control.Faults;
 
 import jakarta.inject.Inject;

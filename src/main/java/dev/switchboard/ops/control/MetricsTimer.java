@@ -1,5 +1,7 @@
 package dev.switchboard.ops.control;
 
+import dev.switchboard.common.DataDirectory;
+
 import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.HubCounters;

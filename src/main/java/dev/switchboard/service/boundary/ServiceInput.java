@@ -1,7 +1,7 @@
 package dev.switchboard.service.boundary;
 
-import dev.switchboard.dialect.JsonText;
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.JsonText;
+import dev.switchboard.common.ApiErrors;
 import dev.switchboard.service.entity.DockerConfig;
 import dev.switchboard.service.entity.Pricing;
 import dev.switchboard.service.entity.ServiceDefinition;

@@ -1,6 +1,6 @@
 package dev.switchboard.service.control;
 
-import dev.switchboard.ops.control.Conflict;
+import dev.switchboard.common.Conflict;
 import dev.switchboard.service.entity.Service;
 import dev.switchboard.service.entity.ServiceChanged;
 import dev.switchboard.service.entity.ServiceDefinition;

@@ -3,7 +3,7 @@ package dev.switchboard.service.control;
 import dev.switchboard.service.entity.ServiceChanged;
 import dev.switchboard.service.entity.ServicesPublished;
 
-import dev.switchboard.ops.control.Debounce;
+import dev.switchboard.common.Debounce;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;

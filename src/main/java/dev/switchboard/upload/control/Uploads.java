@@ -1,6 +1,6 @@
 package dev.switchboard.upload.control;
 
-import dev.switchboard.ops.control.DataDirectory;
+import dev.switchboard.common.DataDirectory;
 import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.upload.entity.UploadCompleted;
 import dev.switchboard.upload.entity.UploadException;

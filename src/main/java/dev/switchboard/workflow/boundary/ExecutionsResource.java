@@ -1,7 +1,7 @@
 package dev.switchboard.workflow.boundary;
 
 import dev.switchboard.auth.boundary.RequiresRole;
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.ApiErrors;
 import dev.switchboard.workflow.control.ExecutionLauncher;
 import dev.switchboard.workflow.control.ExecutionStore;
 import dev.switchboard.workflow.entity.ExecutionView;

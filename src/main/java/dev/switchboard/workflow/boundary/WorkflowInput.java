@@ -1,6 +1,6 @@
 package dev.switchboard.workflow.boundary;
 
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.ApiErrors;
 import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.service.entity.ServiceView;
 import dev.switchboard.workflow.control.WorkflowGraph;

@@ -1,6 +1,6 @@
 package dev.switchboard.workflow.boundary;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.workflow.entity.ExecutionView;
 import dev.switchboard.workflow.entity.JobDefinition;
 import dev.switchboard.workflow.entity.JobExecutionView;

@@ -1,8 +1,8 @@
 package dev.switchboard.workflow.boundary;
 
-import dev.switchboard.dialect.JsonText;
+import dev.switchboard.common.JsonText;
 import dev.switchboard.auth.boundary.RequiresRole;
-import dev.switchboard.ops.boundary.ApiErrors;
+import dev.switchboard.common.ApiErrors;
 import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.workflow.control.ExecutionEvents;
 import dev.switchboard.workflow.control.ExecutionLauncher;

@@ -1,6 +1,6 @@
 package dev.switchboard.workflow.control;
 
-import dev.switchboard.ops.control.DataDirectory;
+import dev.switchboard.common.DataDirectory;
 import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.service.entity.ServiceType;
 import dev.switchboard.service.entity.ServiceView;

@@ -1,6 +1,6 @@
 package dev.switchboard.workflow.control;
 
-import dev.switchboard.ops.control.Conflict;
+import dev.switchboard.common.Conflict;
 import dev.switchboard.workflow.entity.Workflow;
 import dev.switchboard.workflow.entity.WorkflowExecution;
 import dev.switchboard.workflow.entity.WorkflowJob;

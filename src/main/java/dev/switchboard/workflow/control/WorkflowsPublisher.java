@@ -3,7 +3,7 @@ package dev.switchboard.workflow.control;
 import dev.switchboard.workflow.entity.ExecutionChanged;
 import dev.switchboard.workflow.entity.WorkflowsPublished;
 
-import dev.switchboard.ops.control.Debounce;
+import dev.switchboard.common.Debounce;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;

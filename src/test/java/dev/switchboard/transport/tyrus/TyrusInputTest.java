@@ -1,4 +1,4 @@
-package dev.switchboard.dialect;
+package dev.switchboard.transport.tyrus;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

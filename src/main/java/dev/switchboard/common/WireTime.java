@@ -1,4 +1,4 @@
-package dev.switchboard.dialect;
+package dev.switchboard.common;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,6 +1,5 @@
-package dev.switchboard.ops.boundary;
+package dev.switchboard.common;
 
-import dev.switchboard.dialect.JsonText;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;

@@ -1,4 +1,4 @@
-package dev.switchboard.dialect;
+package dev.switchboard.transport.tyrus;
 
 import jakarta.websocket.Session;
 import org.glassfish.tyrus.spi.Writer;

@@ -1,4 +1,4 @@
-package dev.switchboard.dialect;
+package dev.switchboard.transport.tyrus;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package dev.switchboard.dialect;
+package dev.switchboard.common;
 
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonBuilderFactory;

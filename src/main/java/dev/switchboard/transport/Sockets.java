@@ -1,7 +1,10 @@
-package dev.switchboard.dialect;
+package dev.switchboard.transport;
+
+import dev.switchboard.transport.tyrus.TyrusAdapter;
 
 import dev.switchboard.hub.entity.Transport;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -10,7 +13,10 @@ import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Makes the hub's transport for a WebSocket session, with the configured write timeout. */
+/**
+ * Makes the hub's transport for a WebSocket session, with the configured write timeout, through the container
+ * adapter chosen once at start-up ({@link TyrusAdapter} on Payara, else {@link ContainerAdapter#STANDARD}).
+ */
 @ApplicationScoped
 public class Sockets {
 
@@ -24,25 +30,38 @@ public class Sockets {
     @ConfigProperty(name = "hub.write-timeout-seconds", defaultValue = "10")
     long writeTimeoutSeconds;
 
-    /** See {@link TyrusIdleTimer}. */
+    /** Payara: see {@link TyrusAdapter}. */
     @Inject
     @ConfigProperty(name = "switchboard.tyrus.skip-idle-timer", defaultValue = "true")
     boolean skipTyrusIdleTimer;
 
-    /** See {@link TyrusWire}. */
+    /** Payara: see {@link TyrusAdapter}. */
     @Inject
     @ConfigProperty(name = "switchboard.tyrus.raw-frames", defaultValue = "true")
     boolean rawFrames;
 
-    /** See {@link GrizzlyWire}. */
+    /** Payara: see {@link TyrusAdapter}. */
     @Inject
     @ConfigProperty(name = "switchboard.grizzly.direct-writes", defaultValue = "true")
     boolean directWrites;
 
-    /** See {@link TyrusInput}. */
+    /** Payara: see {@link TyrusAdapter}. */
     @Inject
     @ConfigProperty(name = "switchboard.tyrus.fast-unmask", defaultValue = "true")
     boolean fastUnmask;
+
+    private ContainerAdapter adapter = ContainerAdapter.STANDARD;
+
+    @PostConstruct
+    void chooseAdapter() {
+        adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), fastUnmask, skipTyrusIdleTimer, rawFrames, directWrites)
+                .orElse(ContainerAdapter.STANDARD);
+    }
+
+    /** The container adapter in use. */
+    public ContainerAdapter adapter() {
+        return adapter;
+    }
 
     /** Runs work that must not hold a socket's reader thread (database queries, long answers). */
     public void background(Runnable work) {
@@ -56,13 +75,8 @@ public class Sockets {
 
     /** With a dialect's own write timeout (vault's spec says 30 s). Call it from {@code @OnOpen}. */
     public Transport transport(Session session, long writeTimeoutSeconds) {
-        if (fastUnmask) {
-            TyrusInput.unmaskEarly(session);
-        }
-        if (skipTyrusIdleTimer) {
-            TyrusIdleTimer.skipWhenUnused(session);
-        }
-        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, rawFrames, directWrites);
+        adapter.opened(session);
+        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, adapter.writer(session));
     }
 
     /** Runs work once after a delay, off any socket thread (deadlines such as vault's authentication timeout). */

@@ -1,4 +1,4 @@
-package dev.switchboard.ops.control;
+package dev.switchboard.common;
 
 /** A request that contradicts the stored state (a taken name, a thing still in use): HTTP 409 with this message. */
 public class Conflict extends RuntimeException {

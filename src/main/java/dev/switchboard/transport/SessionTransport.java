@@ -1,4 +1,5 @@
-package dev.switchboard.dialect;
+package dev.switchboard.transport;
+
 
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
@@ -26,9 +27,9 @@ import java.util.logging.Logger;
  * the platform class loader as context loader, which makes the scan empty; our own callbacks get the application's
  * loader back.</p>
  *
- * <p>When Tyrus's frame writer can be reached ({@link TyrusWire}), frames go out finished instead, framed and encoded
- * once per broadcast, and this class times the write itself ({@link #checkWrite}); the standard path above is the
- * fallback on other containers.</p>
+ * <p>When the container adapter has a frame writer for the session ({@link ContainerAdapter#writer}; Tyrus's on Payara),
+ * frames go out through it instead, encoded once per broadcast, and this class times the write itself
+ * ({@link #checkWrite}); the standard path above is the portable one.</p>
  */
 public final class SessionTransport implements Transport {
 
@@ -44,21 +45,8 @@ public final class SessionTransport implements Transport {
     private final long writeTimeoutNanos;
     private volatile InFlight inFlight;
 
-    /** Writes whole frames and reports each completion once (Tyrus's writer, {@link TyrusWire}). */
-    @FunctionalInterface
-    interface FrameWriter {
-        void write(byte[] frame, SendCallback done);
-    }
-
-    /**
-     * @param rawFrames    whether to write finished frames through Tyrus's writer when it can be reached ({@link TyrusWire})
-     * @param directWrites whether those go straight to Grizzly's write queue where they can ({@link GrizzlyWire})
-     */
-    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, boolean rawFrames, boolean directWrites) {
-        this(session, writeTimeoutMillis, closer, rawFrames ? wireOf(session, directWrites) : null);
-    }
-
-    SessionTransport(Session session, long writeTimeoutMillis, Executor closer, FrameWriter wire) {
+    /** @param wire the container adapter's frame writer for this session, or {@code null} for the standard API */
+    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, FrameWriter wire) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(writeTimeoutMillis);
@@ -68,21 +56,13 @@ public final class SessionTransport implements Transport {
         this.wire = wire;
     }
 
-    private static FrameWriter wireOf(Session session, boolean directWrites) {
-        try {
-            return TyrusWire.of(session, directWrites).<FrameWriter>map(w -> w::write).orElse(null);
-        } catch (LinkageError e) { // Tyrus's SPI is not visible here: another container
-            return null;
-        }
-    }
-
     @Override
     public void send(Frame frame, SendCallback done) {
         if (wire != null) {
             InFlight write = new InFlight(done, System.nanoTime());
             inFlight = write;
             try {
-                wire.write(frame.wire(), write::finish);
+                wire.write(frame, write::finish);
             } catch (RuntimeException e) {
                 write.finish(e);
             }

@@ -1,4 +1,4 @@
-package dev.switchboard.ops.control;
+package dev.switchboard.common;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

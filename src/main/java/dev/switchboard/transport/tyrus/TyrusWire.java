@@ -1,4 +1,4 @@
-package dev.switchboard.dialect;
+package dev.switchboard.transport.tyrus;
 
 import dev.switchboard.hub.entity.Transport;
 import jakarta.websocket.Session;

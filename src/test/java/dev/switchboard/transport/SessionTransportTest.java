@@ -1,4 +1,4 @@
-package dev.switchboard.dialect;
+package dev.switchboard.transport;
 
 import dev.switchboard.hub.entity.Frame;
 import jakarta.websocket.RemoteEndpoint;
@@ -10,10 +10,10 @@ import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The raw-frame path's own write timeout, with a frame writer that holds writes (no socket in a unit test). */
@@ -34,7 +34,7 @@ class SessionTransportTest {
     @Test
     void aWritePendingPastTheTimeoutFailsOnceAndItsLateCompletionIsIgnored() {
         List<SessionTransport.SendCallback> held = new CopyOnWriteArrayList<>();
-        List<byte[]> written = new CopyOnWriteArrayList<>();
+        List<Frame> written = new CopyOnWriteArrayList<>();
         SessionTransport t = new SessionTransport(session(), 1_000, Runnable::run, (frame, done) -> {
             written.add(frame);
             held.add(done);
@@ -43,7 +43,7 @@ class SessionTransportTest {
         Frame f = Frame.of("{\"x\":1}");
         long start = System.nanoTime();
         t.send(f, failure -> outcomes.add(failure == null ? new Throwable("ok") : failure));
-        assertArrayEquals(f.wire(), written.get(0), "the finished frame goes to the writer");
+        assertSame(f, written.get(0), "the frame goes to the writer");
 
         t.checkWrite(start + 999_000_000L);
         assertTrue(outcomes.isEmpty(), "not yet timed out");

@@ -1,4 +1,6 @@
-package dev.switchboard.hub.entity;
+package dev.switchboard.transport.tyrus;
+
+import dev.switchboard.hub.entity.Frame;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-class FrameTest {
+class WireFramesTest {
 
     /** Reads a server frame back the way RFC 6455 section 5.2 describes it. */
     private static String read(byte[] wire) {
@@ -34,8 +36,7 @@ class FrameTest {
     void wireIsOneWholeTextFrameAtEveryLengthForm() {
         for (int n : new int[] {0, 1, 125, 126, 127, 65_535, 65_536, 200_000}) {
             String text = "x".repeat(n);
-            Frame f = Frame.of(text);
-            byte[] wire = f.wire();
+            byte[] wire = WireFrames.text(text);
             assertEquals(text, read(wire));
             assertEquals(n + (n < 126 ? 2 : n <= 65_535 ? 4 : 10), wire.length);
         }
@@ -44,9 +45,9 @@ class FrameTest {
     @Test
     void wireCarriesUtf8AndIsBuiltOnce() {
         Frame f = Frame.of("{\"m\":\"é€😀\"}");
-        assertEquals("{\"m\":\"é€😀\"}", read(f.wire()));
-        assertEquals(f.bytes() + 2, f.wire().length);
-        assertSame(f.wire(), f.wire());
-        assertArrayEquals(Frame.of("é".repeat(100)).wire(), Frame.of("é".repeat(100)).wire());
+        assertEquals("{\"m\":\"é€😀\"}", read(f.encoded(WireFrames::text)));
+        assertEquals(f.bytes() + 2, f.encoded(WireFrames::text).length, "the frame's UTF-8 count matches the encoding");
+        assertSame(f.encoded(WireFrames::text), f.encoded(WireFrames::text), "encoded once per frame");
+        assertArrayEquals(WireFrames.text("é".repeat(100)), WireFrames.text("é".repeat(100)));
     }
 }

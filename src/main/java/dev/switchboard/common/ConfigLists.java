@@ -1,4 +1,4 @@
-package dev.switchboard.ops.control;
+package dev.switchboard.common;
 
 import java.util.Arrays;
 import java.util.List;

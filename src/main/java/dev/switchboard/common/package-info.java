@@ -1,0 +1,2 @@
+/** Helpers every component uses and none owns: JSON text, wire time, REST API errors, config lists, the data folder, debounce. */
+package dev.switchboard.common;

@@ -1,0 +1,26 @@
+package dev.switchboard.transport;
+
+import jakarta.websocket.Session;
+
+/**
+ * A WebSocket container's fast paths, chosen once at start-up by {@link Sockets}: what the standard
+ * {@code jakarta.websocket} API does slowly on that container. {@link #STANDARD} is the portable behaviour; an
+ * adapter lives in its container's sub-package ({@code transport/tyrus/} for Payara) and never changes what
+ * reaches the wire, only how fast.
+ */
+public interface ContainerAdapter {
+
+    /** Called from {@code @OnOpen}, before the container reads anything from the connection. */
+    default void opened(Session session) {
+    }
+
+    /** The session's own frame writer, or {@code null} for the standard {@code sendText} path. */
+    default FrameWriter writer(Session session) {
+        return null;
+    }
+
+    /** The adapter's name for the start-up log and metrics. */
+    String name();
+
+    ContainerAdapter STANDARD = () -> "standard";
+}

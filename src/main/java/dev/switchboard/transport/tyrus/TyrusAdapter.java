@@ -1,0 +1,72 @@
+package dev.switchboard.transport.tyrus;
+
+import dev.switchboard.transport.ContainerAdapter;
+import dev.switchboard.transport.FrameWriter;
+
+import jakarta.websocket.Session;
+
+import java.util.logging.Logger;
+
+/**
+ * Payara's fast paths (Tyrus over Grizzly), each measured in the benchmark and each switched by its own setting:
+ * incoming frames unmasked eight bytes at a time ({@link TyrusInput}), no idle-timer task per frame for sessions
+ * without an idle timeout ({@link TyrusIdleTimer}), finished frames written once per broadcast through Tyrus's
+ * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}).
+ * Everything here reaches private fields of Tyrus and Grizzly; each piece falls back to the standard path by
+ * itself, and logs once, when the running versions do not have what it expects.
+ */
+public final class TyrusAdapter implements ContainerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(TyrusAdapter.class.getName());
+    private static final String TYRUS_SPI = "org.glassfish.tyrus.spi.Writer";
+
+    private final boolean fastUnmask;
+    private final boolean skipIdleTimer;
+    private final boolean rawFrames;
+    private final boolean directWrites;
+
+    private TyrusAdapter(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites) {
+        this.fastUnmask = fastUnmask;
+        this.skipIdleTimer = skipIdleTimer;
+        this.rawFrames = rawFrames;
+        this.directWrites = directWrites;
+    }
+
+    /** The adapter when Tyrus's SPI is visible to the application (Payara), else nothing. */
+    public static java.util.Optional<ContainerAdapter> ifPresent(ClassLoader loader, boolean fastUnmask, boolean skipIdleTimer,
+                                                                 boolean rawFrames, boolean directWrites) {
+        try {
+            Class.forName(TYRUS_SPI, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return java.util.Optional.empty();
+        }
+        LOG.info(() -> "transport.adapter=tyrus fast-unmask=" + fastUnmask + " skip-idle-timer=" + skipIdleTimer
+                + " raw-frames=" + rawFrames + " direct-writes=" + directWrites);
+        return java.util.Optional.of(new TyrusAdapter(fastUnmask, skipIdleTimer, rawFrames, directWrites));
+    }
+
+    @Override
+    public void opened(Session session) {
+        if (fastUnmask) {
+            TyrusInput.unmaskEarly(session);
+        }
+        if (skipIdleTimer) {
+            TyrusIdleTimer.skipWhenUnused(session);
+        }
+    }
+
+    @Override
+    public FrameWriter writer(Session session) {
+        if (!rawFrames) {
+            return null;
+        }
+        return TyrusWire.of(session, directWrites)
+                .<FrameWriter>map(w -> (frame, done) -> w.write(frame.encoded(WireFrames::text), done))
+                .orElse(null);
+    }
+
+    @Override
+    public String name() {
+        return "tyrus";
+    }
+}
