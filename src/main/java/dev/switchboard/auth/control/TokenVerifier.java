@@ -172,6 +172,9 @@ public class TokenVerifier {
                         throw refuse("mp.jwt.verify.publickey.location is an http:// URL: the identity provider's keys "
                                 + "must come over https (auth.jwks.allow-http=true allows http, for tests only)");
                     }
+                    if (refetchMinIntervalSeconds >= jwksCacheSeconds) {
+                        throw refuse("auth.jwks.refetch-min-interval-seconds must be less than auth.jwks.cache-seconds");
+                    }
                     idpKeys = remoteKeys(URI.create(location).toURL());
                     singleIdpKey = false;
                 } else {
