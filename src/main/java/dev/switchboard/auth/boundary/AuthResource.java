@@ -111,12 +111,15 @@ public class AuthResource {
             return Response.fromResponse(ApiErrors.error(Response.Status.TOO_MANY_REQUESTS, message))
                     .header("Retry-After", decision.retryAfterSeconds()).build();
         }
-        Optional<User> user = Optional.empty();
+        Optional<User> user;
         try {
             user = users.authenticate(username, password.toCharArray());
-        } finally {
-            throttle.finished(username, address, user.isPresent());
+        } catch (RuntimeException | Error e) {
+            // the database failed, not the caller: free the slot without counting a failure against anyone
+            throttle.abandoned();
+            throw e;
         }
+        throttle.finished(username, address, user.isPresent());
         if (user.isEmpty()) {
             failures.record();
             LOG.info(() -> "auth.login.refused username=" + printable(username) + " address=" + address);

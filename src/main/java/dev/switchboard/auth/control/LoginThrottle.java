@@ -86,7 +86,7 @@ public class LoginThrottle {
 
     /**
      * Checks the locks, then takes one of the password-check slots. When allowed, the caller must call
-     * {@link #finished} exactly once.
+     * {@link #finished} or {@link #abandoned} exactly once.
      */
     public Decision begin(String username, String address) {
         long now = nowMillis();
@@ -115,6 +115,11 @@ public class LoginThrottle {
         } finally {
             checks.release();
         }
+    }
+
+    /** Releases the slot of an allowed attempt whose check could not run (a database fault): nothing is counted. */
+    public void abandoned() {
+        checks.release();
     }
 
     /** User names are compared as the attacker would try them: case does not buy another round of guesses. */
