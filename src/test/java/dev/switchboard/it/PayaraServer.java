@@ -30,6 +30,8 @@ public final class PayaraServer implements AutoCloseable {
     private int starts;
     private long startedAtNanos;
     private long readyAfterMillis;
+    /** Where this start's part of the log begins: an earlier failed start's messages are not this one's. */
+    private int logStart;
 
     public PayaraServer(String name, Map<String, String> extraEnv) {
         this.work = Path.of(System.getProperty("it.work", "target/it")).resolve(name + "-" + System.nanoTime());
@@ -86,6 +88,7 @@ public final class PayaraServer implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()));
             builder.environment().putAll(env);
             startedAtNanos = System.nanoTime();
+            logStart = log().length();
             process = builder.start();
             awaitReady(Duration.ofSeconds(180));
             readyAfterMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
@@ -102,7 +105,8 @@ public final class PayaraServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited during start-up; log: " + logTail());
             }
-            if (log().contains("Exception while loading the app")) {
+            String log = log();
+            if (log.length() > logStart && log.substring(logStart).contains("Exception while loading the app")) {
                 kill();
                 throw new IllegalStateException("The WAR failed to deploy; log: " + logTail());
             }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static dev.switchboard.it.Rtc.T;
@@ -219,5 +220,31 @@ class RtcMessagingIT {
         }
         Api.Reply nobody = Api.call(server, "POST", "/api/notifications", admin, "{\"message\":\"x\",\"user\":\"" + Rtc.user("nobody") + "\"}");
         assertEquals(0, nobody.json().getInt("recipients"));
+    }
+    @Test
+    void anIdentityProviderUserNamedLikeALocalUserGetsNoneOfItsQueuedMessages() throws Exception {
+        String id = "for-the-local-admin-" + UUID.randomUUID();
+        try (Rtc.Client from = rtc.connect(Rtc.user("to-admin"))) {
+            dm(from, "admin", id, 1, null);
+            queued(from, id);
+        }
+        String subject = "idp-" + UUID.randomUUID();
+        String impostor = Tokens.idp(SharedServer.idpKey(), "kid-1", c -> c.subject(subject)
+                .claim("preferred_username", "admin").claim("upn", "admin").claim("groups", List.of()));
+        String watcher = Rtc.user("watcher");
+        try (Rtc.Client idp = rtc.connectWith(impostor); Rtc.Client w = rtc.connect(watcher)) {
+            assertTrue(untilPong(idp).stream().noneMatch(f -> f.getString("type").equals("DirectMessage")),
+                    "the IdP's admin is not our admin");
+            // inside the server the IdP's user is <issuer>|<subject>: that is who it speaks as, and how it is reached
+            dm(idp, watcher, "hi", 2, null);
+            assertEquals(SharedServer.IDP_ISSUER + "|" + subject, w.next("DirectMessage").getJsonObject("data").getString("from_user"));
+            assertTrue(untilPong(idp).stream().noneMatch(f -> f.getString("type").equals("DirectMessage")), "nor later");
+        }
+        // still there for the local admin
+        try (Rtc.Client admin = rtc.connect("admin")) {
+            while (!id.equals(admin.next("DirectMessage").getJsonObject("data").getJsonObject("metadata").getString("message_id"))) {
+                // an older message for admin: read on (next fails the test when nothing more comes)
+            }
+        }
     }
 }

@@ -9,14 +9,18 @@ import java.util.Map;
 
 /**
  * One server for every integration test that does not restart it: started on first use, killed when the
- * test JVM exits. It trusts a test identity provider ({@link #IDP_ISSUER}, ES256) and requires the audience
- * {@link #AUDIENCE}. Keep-alive is shortened (ping after 2 s of quiet, close after 5 s) so that its tests are quick.
+ * test JVM exits. It trusts a test identity provider ({@link #IDP_ISSUER}, ES256, its key as PEM) and requires the
+ * audience {@link #AUDIENCE}; of the provider's groups only {@link #IDP_OPERATORS} and {@link #IDP_ADMINS} give roles.
+ * Keep-alive is shortened (ping after 2 s of quiet, close after 5 s) so that its tests are quick.
  */
 public final class SharedServer {
 
     /** The test's stand-in for an enterprise identity provider: its issuer, audience and EC signing key. */
     public static final String IDP_ISSUER = "https://idp.it.example/realms/switchboard";
     public static final String AUDIENCE = "switchboard-it";
+    /** The IdP groups {@code auth.idp.group-map} maps to the roles operator and admin; every other group gives nothing. */
+    public static final String IDP_OPERATORS = "operator";
+    public static final String IDP_ADMINS = "sb-admins";
     private static final KeyPair IDP_KEY = ecKey();
 
     private static PayaraServer server;
@@ -49,6 +53,12 @@ public final class SharedServer {
                             + Base64.getMimeEncoder().encodeToString(IDP_KEY.getPublic().getEncoded())
                             + "\n-----END PUBLIC KEY-----\n"),
                     Map.entry("MP_JWT_VERIFY_AUDIENCES", AUDIENCE),
+                    // the IdP's groups give roles only through the map: "operator" keeps its writes, "sb-admins" is admin
+                    Map.entry("AUTH_IDP_GROUP_MAP", IDP_OPERATORS + "=operator," + IDP_ADMINS + "=admin"),
+                    // many tests sign in as admin from one address, some with wrong passwords on purpose (the vault's
+                    // security alert): login throttling is tested on a server of its own (AuthHardeningIT)
+                    Map.entry("AUTH_LOGIN_USER_FREE_FAILURES", "50"),
+                    Map.entry("AUTH_LOGIN_ADDRESS_FREE_FAILURES", "200"),
                     Map.entry("UPLOAD_MAX_FILE_BYTES", String.valueOf(64L * 1024 * 1024)),
                     Map.entry("UPLOAD_SESSION_IDLE_SECONDS", "8"),
                     Map.entry("UPLOAD_SERVICE_QUOTA_BYTES", String.valueOf(200L * 1024 * 1024)),

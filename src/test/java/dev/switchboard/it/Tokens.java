@@ -54,11 +54,17 @@ public final class Tokens {
 
     /** A token as the identity provider would sign it: ES256 with {@code key}, its issuer and name claims. */
     public static String idp(java.security.KeyPair key, UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
+        return idp(key, null, claims);
+    }
+
+    /** The same with a {@code kid} header, as every real identity provider sends it (null: none). */
+    public static String idp(java.security.KeyPair key, String kid, UnaryOperator<JWTClaimsSet.Builder> claims) throws Exception {
         Instant now = Instant.now();
         JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().issuer(SharedServer.IDP_ISSUER).subject("f81d4fae-7dec")
                 .claim("preferred_username", "alice").claim("groups", List.of("operator"))
                 .audience(SharedServer.AUDIENCE).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build(), claims.apply(b).build());
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(kid).build(),
+                claims.apply(b).build());
         jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner((java.security.interfaces.ECPrivateKey) key.getPrivate()));
         return jwt.serialize();
     }

@@ -326,6 +326,16 @@ class WorkspaceProtocolIT {
     }
 
     @Test
+    void anIdentityProviderUserNamedLikeALocalUserIsShownByItsScopedIdentity() throws Exception {
+        String subject = "ws-" + System.nanoTime();
+        String token = Tokens.idp(SharedServer.idpKey(), "kid-1", c -> c.subject(subject).claim("preferred_username", "Admin"));
+        try (WsClient c = raw("?token=" + token)) {
+            JsonObject hello = c.nextOfType("connected", T);
+            assertEquals(SharedServer.IDP_ISSUER + "|" + subject, hello.getString("username"), "never shown as our admin");
+        }
+    }
+
+    @Test
     void anInvalidTokenIsRefusedAtTheHandshakeEvenWithAUsername() throws Exception {
         RawWebSocket.Handshake h = RawWebSocket.handshake(server.port(), "/workspace/ws?username=x&token=not.a.jwt", Map.of());
         assertEquals(401, h.status());

@@ -1,5 +1,6 @@
 package dev.switchboard.auth.control;
 
+import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.auth.entity.User;
 
 import jakarta.annotation.PostConstruct;
@@ -62,6 +63,10 @@ public class Users {
 
     @Transactional
     public User create(String username, char[] password, List<String> groups) {
+        if (username.indexOf(TokenPrincipal.SCOPE_SEPARATOR) >= 0) {
+            // the identity providers' users are <issuer>|<subject>: a local name with the separator could pose as one
+            throw new IllegalArgumentException("A local user name may not contain '" + TokenPrincipal.SCOPE_SEPARATOR + "'");
+        }
         User user = new User(username, hash.generate(password), groups);
         em.persist(user);
         return user;

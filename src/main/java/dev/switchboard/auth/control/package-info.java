@@ -1,2 +1,2 @@
-/** Signing keys, token issue and strict verification, passwords, the first admin. */
+/** Signing keys, token issue and strict verification (identity providers included), passwords, login throttling, the first admin. */
 package dev.switchboard.auth.control;

@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.workspace;
 
 import dev.switchboard.auth.control.Users;
+import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.chat.control.ChatMessages;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.transport.Sockets;
@@ -108,7 +109,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         boolean authenticated = principal != null;
         String name;
         try {
-            name = authenticated ? principal.getName() : anonymousName(session);
+            name = authenticated ? shownName(principal) : anonymousName(session);
         } catch (Refusal r) {
             refuse(r.code, r.getMessage());
             return;
@@ -143,6 +144,18 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         }
         LOG.fine(() -> "workspace.connected user-id=" + userId + " authenticated=" + authenticated);
         hub.send(connection, WorkspaceFrames.connected(userId, username, Instant.now(), roster.users()));
+    }
+
+    /**
+     * The chat shows names, so an identity provider's user is shown by the provider's name (its
+     * {@code preferred_username}) rather than by its scoped identity {@code <issuer>|<subject>} — unless a local user
+     * has that name: then the scoped identity, so that nobody reads an identity provider's "admin" as ours.
+     */
+    private String shownName(Principal principal) {
+        if (principal instanceof TokenPrincipal token && !token.local()) {
+            return users.existsIgnoringCase(token.displayName()) ? token.getName() : token.displayName();
+        }
+        return principal.getName();
     }
 
     private String anonymousName(Session session) throws Refusal {
