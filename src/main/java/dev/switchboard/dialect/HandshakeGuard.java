@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Enumeration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -125,9 +126,25 @@ public class HandshakeGuard extends HttpFilter {
         }
     }
 
-    /** Any {@code Upgrade} header, or a {@code Sec-WebSocket-Key} (the one header Tyrus upgrades on). */
+    /**
+     * A {@code Sec-WebSocket-Key} (the one header Tyrus upgrades on), or an {@code Upgrade} header naming anything but
+     * {@code h2c}. {@code h2c} alone is left alone: Grizzly switches such a connection to HTTP/2 before any filter runs,
+     * the request then continues as an ordinary one (java.net.http sends it on every first cleartext request), and
+     * without a key no WebSocket can come of it.
+     */
     static boolean upgradeAttempt(HttpServletRequest request) {
-        return request.getHeader("Upgrade") != null || request.getHeader("Sec-WebSocket-Key") != null;
+        if (request.getHeader("Sec-WebSocket-Key") != null) {
+            return true;
+        }
+        Enumeration<String> upgrades = request.getHeaders("Upgrade");
+        while (upgrades != null && upgrades.hasMoreElements()) {
+            for (String protocol : upgrades.nextElement().split(",", -1)) {
+                if (!protocol.trim().equalsIgnoreCase("h2c")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The request URI after the context path, as the client sent it; null when it does not start with the context path. */

@@ -95,15 +95,18 @@ class HandshakeGuardTest {
 
     @Test
     void requestsThatAreNotUpgradesPassUntouchedWhateverTheirPath() throws Exception {
-        HttpServletRequest plain = request("/api/ws;x=1", Map.of());
-        run(guard(), plain);
-        assertSame(plain, passed.get());
+        for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("Upgrade", "h2c"), Map.of("Upgrade", " H2C "))) {
+            HttpServletRequest plain = request("/api/ws;x=1", headers);
+            run(guard(), plain);
+            assertSame(plain, passed.get(), headers.toString());
+        }
     }
 
     @Test
     void anUpgradeToAnythingButAnExactDialectPathIsRefusedBeforeTheContainer() throws Exception {
         for (Map<String, String> headers : List.of(Map.of("Upgrade", "websocket"), Map.of("sec-websocket-key", "x"),
-                Map.of("UPGRADE", "anything"))) {
+                Map.of("UPGRADE", "anything"), Map.of("Upgrade", ""), Map.of("Upgrade", "h2c, websocket"),
+                Map.of("Upgrade", "h2c", "Sec-WebSocket-Key", "x"))) {
             for (String uri : List.of("/api/ws;x=1", "/api/w%73", "/%61pi/ws", "/control/ws/", "/CONTROL/ws", "//control/ws")) {
                 passed.set(null);
                 body.getBuffer().setLength(0);

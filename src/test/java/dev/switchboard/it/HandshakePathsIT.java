@@ -78,7 +78,8 @@ class HandshakePathsIT {
         String[][] headerSets = {
                 {"upgrade: WebSocket", "connection: upgrade", "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version: 13"},
                 {"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"},
-                {"Upgrade: h2c"},
+                {"Upgrade: h2c, websocket"},
+                {"Upgrade: h2c", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="},
         };
         for (String[] headers : headerSets) {
             String answer = raw("/api/w%73", headers);
@@ -93,6 +94,10 @@ class HandshakePathsIT {
         assertEquals(200, Api.get(server, "/health/ready").status());
         String answer = raw("/api/ws;x=1");
         assertTrue(!answer.contains("Not a WebSocket endpoint"), "not an upgrade attempt: the guard stays out; " + answer);
+        // what java.net.http and curl --http2 send on a cleartext request: Grizzly's business, not a WebSocket
+        String h2c = raw("/ws/health", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA");
+        assertTrue(h2c.startsWith("HTTP/1.1 101") || h2c.startsWith("HTTP/1.1 200"), h2c);
+        assertTrue(!h2c.contains("Not a WebSocket endpoint"), h2c);
     }
 
     /** A bare HTTP/1.1 GET with these headers; the status line and whatever follows in the first read. */
