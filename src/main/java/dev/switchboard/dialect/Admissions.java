@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -59,6 +60,8 @@ public class Admissions {
     private final ConcurrentHashMap<String, RateLimit> anonymousConnects = new ConcurrentHashMap<>();
     private final Set<Admission> pending = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> sweep;
+    private final AtomicLong refusalsUnlogged = new AtomicLong();
+    private final AtomicLong lastRefusalLogNanos = new AtomicLong(System.nanoTime() - 1_000_000_000L);
 
     @PostConstruct
     void start() {
@@ -133,8 +136,15 @@ public class Admissions {
 
     private Verdict refuse(Dialect dialect, TokenPrincipal token, String rejectedToken, ClientAddresses.Client client,
                           int status, String message, long retryAfterSeconds) {
-        LOG.info(() -> "ws.handshake.refused reason=limit status=" + status + " dialect=" + dialect.name()
-                + " client=" + client.address());
+        long suppressed = refusalsUnlogged.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRefusalLogNanos.get();
+        // a flood is refused by the thousand: one line a second says so without amplifying it into the log
+        if (now - last >= 1_000_000_000L && lastRefusalLogNanos.compareAndSet(last, now)) {
+            refusalsUnlogged.addAndGet(-suppressed);
+            LOG.info(() -> "ws.handshake.refused reason=limit status=" + status + " dialect=" + dialect.name()
+                    + " client=" + client.address() + " refusals-since-last-line=" + suppressed);
+        }
         if (dialect.limits().refusedInBand()) {
             return new Admission(dialect.name(), token, rejectedToken, client.address(), message, NOTHING);
         }

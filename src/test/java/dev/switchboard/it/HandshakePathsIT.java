@@ -50,6 +50,17 @@ class HandshakePathsIT {
     }
 
     @Test
+    void anAbsoluteFormRequestTargetGetsNoFurther() {
+        String origin = "http://127.0.0.1:" + server.port();
+        for (String variant : new String[] {"/api/w%73", "/%72tc/ws", "/control/ws;x=1"}) {
+            RawWebSocket.Handshake h = PathVariants.attempt(server.port(), origin + variant, Map.of());
+            assertTrue(h.status() == 404 || h.status() == 400, variant + " -> " + h);
+        }
+        assertEquals(401, PathVariants.attempt(server.port(), origin + "/api/ws", Map.of()).status(),
+                "the exact path in absolute form is the exact path, and needs its token");
+    }
+
+    @Test
     void theExactPathsStillWorkAsTheSpecsSay() throws Exception {
         String q = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
         for (String path : PathVariants.DIALECT_PATHS) {
