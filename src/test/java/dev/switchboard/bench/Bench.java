@@ -103,12 +103,12 @@ public final class Bench {
         return r.body().isEmpty() ? JsonObject.EMPTY_JSON_OBJECT : json(r.body());
     }
 
-    /** The server JVM's heap in use, from MicroProfile Metrics (base scope). */
+    /** The server JVM's heap in use, from the application's Prometheus page. */
     long serverHeapUsed() {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(http("/metrics?scope=base")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(http("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             for (String line : r.body().split("\n")) {
-                if (line.startsWith("memory_usedHeap_bytes")) {
+                if (line.startsWith("jvm_memory_heap_used_bytes ")) {
                     return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }

@@ -184,6 +184,16 @@ public class Hub {
         return connections.of(dialect).size();
     }
 
+    /** Open connections per dialect (every dialect that has had one since start-up). */
+    public java.util.Map<String, Integer> connectionCounts() {
+        return connections.countsByDialect();
+    }
+
+    /** Frames waiting in all outbound queues. */
+    public long queuedFrames() {
+        return connections.queuedFrames();
+    }
+
     public HubCounters counters() {
         return connections.counters();
     }

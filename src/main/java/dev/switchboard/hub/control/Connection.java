@@ -70,6 +70,12 @@ public final class Connection {
         return transport;
     }
 
+    /** Frames in this connection's outbound queue now. */
+    public int queued() {
+        Outbound o = outbound;
+        return o == null ? 0 : o.queued();
+    }
+
     boolean offer(Frame frame) {
         return outbound.offer(frame);
     }

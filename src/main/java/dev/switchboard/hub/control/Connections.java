@@ -123,6 +123,24 @@ public final class Connections {
         return set == null ? Set.of() : set;
     }
 
+    /** Open connections per dialect, for every dialect that has had one. */
+    public java.util.Map<String, Integer> countsByDialect() {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        byDialect.forEach((d, set) -> counts.put(d, set.size()));
+        return counts;
+    }
+
+    /** Frames waiting in every connection's outbound queue. */
+    public long queuedFrames() {
+        long n = 0;
+        for (Set<Connection> set : byDialect.values()) {
+            for (Connection c : set) {
+                n += c.queued();
+            }
+        }
+        return n;
+    }
+
     public int count() {
         int n = 0;
         for (Set<Connection> set : byDialect.values()) {

@@ -1,5 +1,6 @@
 package dev.switchboard.upload.control;
 
+import dev.switchboard.common.Meters;
 import dev.switchboard.common.DataDirectory;
 import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.upload.entity.UploadCompleted;
@@ -56,6 +57,13 @@ public class Uploads {
 
     @PersistenceContext(unitName = "switchboard")
     EntityManager em;
+
+    private Meters.Counter uploadedBytes;
+
+    @Inject
+    void meters(Meters meters) {
+        uploadedBytes = meters.counter("switchboard_upload_bytes_total", "Upload chunk bytes written to disk (first receipt of each chunk)");
+    }
 
     @Inject
     ServiceRegistry services;
@@ -149,6 +157,7 @@ public class Uploads {
         } catch (IOException e) {
             throw new UploadException(WRITE_FAILED, sessionId, "Failed to write chunk to disk: " + e.getMessage());
         }
+        uploadedBytes.add(bytes.remaining());
         s.mark(index);
         if (s.allReceived()) {
             finish(owner, s, part);
