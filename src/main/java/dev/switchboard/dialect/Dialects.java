@@ -26,6 +26,13 @@ public class Dialects {
         byPath = index(descriptors.stream().toList());
     }
 
+    /** A registry of these descriptors, without CDI (unit tests). */
+    static Dialects of(List<Dialect> dialects) {
+        Dialects d = new Dialects();
+        d.byPath = index(dialects);
+        return d;
+    }
+
     /** @throws IllegalStateException when two dialects share a path or a name, or a path is not absolute */
     static Map<String, Dialect> index(List<Dialect> dialects) {
         Map<String, Dialect> paths = new TreeMap<>();

@@ -32,15 +32,8 @@ class HandshakeGuardTest {
 
     private HandshakeGuard guard() {
         HandshakeGuard guard = new HandshakeGuard();
-        guard.dialects = new Dialects();
-        try {
-            var field = Dialects.class.getDeclaredField("byPath");
-            field.setAccessible(true);
-            field.set(guard.dialects, Dialects.index(List.of(
-                    TestDialect.of("node", "/api/ws", Dialect.Auth.REQUIRED), TestDialect.of("control", "/control/ws", Dialect.Auth.OPTIONAL))));
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        guard.dialects = Dialects.of(List.of(TestDialect.of("node", "/api/ws", Dialect.Auth.REQUIRED),
+                TestDialect.of("control", "/control/ws", Dialect.Auth.OPTIONAL)));
         guard.origins = new OriginPolicy();
         guard.origins.configured = Optional.empty();
         guard.failures = new AuthFailures();
