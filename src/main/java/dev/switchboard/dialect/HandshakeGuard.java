@@ -1,5 +1,6 @@
 package dev.switchboard.dialect;
 
+import dev.switchboard.common.ClientAddresses;
 import dev.switchboard.common.JsonText;
 
 import dev.switchboard.auth.control.AuthFailures;
@@ -17,18 +18,35 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * Runs before every WebSocket upgrade (declared in web.xml so it precedes the container's upgrade filter):
- * checks {@code Origin} against the allow-list (403), then finds and strictly verifies the token (401 with the
- * node spec's JSON bodies). A refused handshake never reaches the endpoint, so no session exists for it.
- * The verified caller travels to the endpoint as the request's user principal.
+ * Sees every request (web.xml maps it to {@code /*}, ahead of the container's WebSocket upgrade filter) and stops
+ * any WebSocket upgrade attempt that does not pass, before the container can upgrade it:
+ * <ol>
+ * <li>the raw request path (URI minus context path, not decoded, not normalised) must be exactly one dialect's
+ *     path, else 404: the container routes the decoded, normalised path, so {@code /api/ws;x=1} or
+ *     {@code /%61pi/ws} would reach an endpoint under a policy read from a path it is not;</li>
+ * <li>{@code Origin} in the dialect's allow-list (403);</li>
+ * <li>the token, strictly verified, as the dialect's policy demands (401 with the node spec's bodies);</li>
+ * <li>a connection slot of the dialect, in total and for the client's address, and for handshakes without a token
+ *     the dialect's connect rate (503/429, or the dialect's in-band refusal).</li>
+ * </ol>
+ * A refused handshake never reaches the endpoint, so no session exists for it. The verdict travels to the endpoint
+ * as the request's user principal (an {@link Admission}), which the endpoint checks again itself.
+ * Requests that are not upgrade attempts pass untouched.
  */
 public class HandshakeGuard extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeGuard.class.getName());
     static final String SUBPROTOCOL_PREFIX = "access_token.";
+    private static final int SWITCHING_PROTOCOLS = 101;
+    private static final AtomicBoolean warnedForwarded = new AtomicBoolean();
+
+    @Inject
+    Dialects dialects;
 
     @Inject
     TokenVerifier verifier;
@@ -40,57 +58,104 @@ public class HandshakeGuard extends HttpFilter {
     AuthFailures failures;
 
     @Inject
-    DialectPolicies policies;
+    Admissions admissions;
+
+    @Inject
+    ClientAddresses clients;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        DialectPolicies.Policy policy = policies.policyFor(path);
-        DialectPolicies.Auth auth = policy.auth();
-        if (!origins.allowed(request.getHeader("Origin"), request.getHeader("Host"), policy.origins())) {
-            LOG.info(() -> "ws.handshake.refused reason=origin path=" + path);
-            refuse(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
-            return;
-        }
-        String token = token(request);
-        if (token == null) {
-            if (auth == DialectPolicies.Auth.REQUIRED) {
-                refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Missing authentication token");
-                return;
-            }
+        if (!upgradeAttempt(request)) {
             chain.doFilter(request, response);
             return;
         }
-        Principal verified;
-        try {
-            verified = verifier.verify(token);
-        } catch (InvalidTokenException e) {
-            failures.record();
-            LOG.info(() -> "ws.handshake.refused reason=token detail=\"" + e.getMessage() + "\" path=" + path);
-            if (auth != DialectPolicies.Auth.IN_BAND) {
-                refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Invalid authentication token");
+        String path = rawPath(request);
+        Dialect dialect = path == null ? null : dialects.at(path);
+        if (dialect == null) {
+            LOG.info(() -> "ws.handshake.refused reason=path path=\"" + printable(request.getRequestURI()) + "\"");
+            refuse(response, HttpServletResponse.SC_NOT_FOUND, "Not a WebSocket endpoint");
+            return;
+        }
+        if (!origins.allowed(request.getHeader("Origin"), request.getHeader("Host"), dialect.origins())) {
+            LOG.info(() -> "ws.handshake.refused reason=origin path=" + dialect.path());
+            refuse(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
+            return;
+        }
+        Dialect.Auth auth = dialect.auth();
+        String token = token(request);
+        TokenPrincipal verified = null;
+        String rejected = null;
+        if (token == null) {
+            if (auth == Dialect.Auth.REQUIRED) {
+                refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Missing authentication token");
                 return;
             }
-            verified = new RejectedToken(e.getMessage());
+        } else {
+            try {
+                verified = verifier.verify(token);
+            } catch (InvalidTokenException e) {
+                failures.record();
+                LOG.info(() -> "ws.handshake.refused reason=token detail=\"" + e.getMessage() + "\" path=" + dialect.path());
+                if (auth != Dialect.Auth.IN_BAND) {
+                    refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Invalid authentication token");
+                    return;
+                }
+                rejected = e.getMessage();
+            }
         }
-        Principal principal = verified;
-        chain.doFilter(new HttpServletRequestWrapper(request) {
-            @Override
-            public Principal getUserPrincipal() {
-                return principal;
+        ClientAddresses.Client client = clients.of(request);
+        if (client.loopback() && request.getHeader("X-Forwarded-For") != null && !warnedForwarded.getAndSet(true)) {
+            LOG.warning("ws.handshake.forwarded-by-untrusted-loopback-proxy: a proxy on this host forwards handshakes but is"
+                    + " not in switchboard.trusted-proxies, so all its clients count as one loopback client (logged once)");
+        }
+        Admissions.Verdict verdict = admissions.admit(dialect, verified, rejected, client);
+        if (verdict instanceof Admissions.Refusal r) {
+            if (r.retryAfterSeconds() > 0) {
+                response.setHeader("Retry-After", String.valueOf(r.retryAfterSeconds()));
             }
+            refuse(response, r.status(), r.message());
+            return;
+        }
+        Admission admission = (Admission) verdict;
+        try {
+            chain.doFilter(new Admitted(request, admission), response);
+        } finally {
+            if (response.getStatus() != SWITCHING_PROTOCOLS) {
+                admission.release(); // the container did not upgrade it (bad version, say): no endpoint will
+            }
+        }
+    }
 
-            @Override
-            public String getRemoteUser() {
-                return principal instanceof TokenPrincipal ? principal.getName() : null;
+    /**
+     * A {@code Sec-WebSocket-Key} (the one header Tyrus upgrades on), or an {@code Upgrade} header naming anything but
+     * {@code h2c}. {@code h2c} alone is left alone: Grizzly switches such a connection to HTTP/2 before any filter runs,
+     * the request then continues as an ordinary one (java.net.http sends it on every first cleartext request), and
+     * without a key no WebSocket can come of it.
+     */
+    static boolean upgradeAttempt(HttpServletRequest request) {
+        if (request.getHeader("Sec-WebSocket-Key") != null) {
+            return true;
+        }
+        Enumeration<String> upgrades = request.getHeaders("Upgrade");
+        while (upgrades != null && upgrades.hasMoreElements()) {
+            for (String protocol : upgrades.nextElement().split(",", -1)) {
+                if (!protocol.trim().equalsIgnoreCase("h2c")) {
+                    return true;
+                }
             }
+        }
+        return false;
+    }
 
-            @Override
-            public boolean isUserInRole(String role) {
-                return principal instanceof TokenPrincipal p && p.inGroup(role);
-            }
-        }, response);
+    /** The request URI after the context path, as the client sent it; null when it does not start with the context path. */
+    static String rawPath(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        if (uri == null || context == null || !uri.startsWith(context)) {
+            return null;
+        }
+        return uri.substring(context.length());
     }
 
     /** The token from {@code ?token=}, {@code Authorization: Bearer}, or the subprotocol {@code access_token.<jwt>}. */
@@ -115,10 +180,45 @@ public class HandshakeGuard extends HttpFilter {
         return null;
     }
 
+    /** A client's path for a log line: bounded, without control characters. */
+    static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return cut.replaceAll("[\\p{Cntrl}\"\\\\]", "?");
+    }
+
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(JsonText.object().add("error", message).build().toString());
+    }
+
+    /** The admitted request: its user principal is the admission, its user and roles the verified caller's. */
+    private static final class Admitted extends HttpServletRequestWrapper {
+
+        private final Admission admission;
+
+        Admitted(HttpServletRequest request, Admission admission) {
+            super(request);
+            this.admission = admission;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return admission;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return admission.token() == null ? null : admission.token().getName();
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return admission.token() != null && admission.token().inGroup(role);
+        }
     }
 }

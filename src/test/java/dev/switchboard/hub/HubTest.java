@@ -124,4 +124,28 @@ class HubTest {
         assertEquals("{\"note\":\"lunch\"}", changes.get(2).metadataJson(), "offline keeps the last metadata");
         assertTrue(!presence.set("bob", "away", "{}"), "nobody to set a status for");
     }
+
+    @Test
+    void whatHangsOnAConnectionRunsOnceWhenTheHubForgetsItHoweverItCloses() {
+        Hub hub = Hub.standalone(1);
+        List<String> ran = new ArrayList<>();
+        Connection byClient = hub.open("node", "a", new RecordingTransport(true));
+        byClient.whenGone(() -> ran.add("client"));
+        hub.closed(byClient);
+        hub.closed(byClient);
+        Connection slow = hub.open("node", "b", new RecordingTransport(false));
+        slow.whenGone(() -> ran.add("slow"));
+        hub.send(slow, Frame.of("1"));
+        hub.send(slow, Frame.of("2"));
+        hub.send(slow, Frame.of("3"));
+        Connection finished = hub.open("node", "c", new RecordingTransport(true));
+        finished.whenGone(() -> {
+            throw new IllegalStateException("a failing task");
+        });
+        finished.whenGone(() -> ran.add("finished"));
+        hub.finish(finished, Frame.of("bye"), new Disconnect(Disconnect.NORMAL, "bye"));
+        finished.whenGone(() -> ran.add("late"));
+        assertEquals(List.of("client", "slow", "finished", "late"), ran,
+                "once each; a task added after the end runs at once; a failing task does not stop the next");
+    }
 }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A server configured to require tokens on the dialects whose specs make them optional (vault, control), and what
- * this instance tells control clients when it shuts down.
+ * A server configured to require tokens on the dialects whose specs make them optional (vault, control, workspace),
+ * with loopback counted per address like any client and small connection caps, and what this instance tells control
+ * clients when it shuts down.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RequiredAuthIT {
@@ -36,6 +39,8 @@ class RequiredAuthIT {
                 "CONTROL_AUTH_REQUIRED", "true",
                 "AGENT_HEARTBEAT_INTERVAL_SECONDS", "1",
                 "SWITCHBOARD_ADMIN_PASSWORD", "required-auth-admin"));
+        server.env("WORKSPACE_AUTH_REQUIRED", "true").env("CONTROL_MAX_CONNECTIONS", "4")
+                .env("SWITCHBOARD_LIMITS_EXEMPT_LOOPBACK", "false").env("NODE_MAX_CONNECTIONS_PER_ADDRESS", "2");
         server.start();
         admin = Api.login(server, "admin", "required-auth-admin").json().getString("token");
     }
@@ -43,6 +48,69 @@ class RequiredAuthIT {
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    /** First, while no other control connection holds a slot. */
+    @Test
+    @Order(1)
+    void pastTheTotalCapAHandshakeIsRefusedWith503() throws Exception {
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                RawWebSocket ws = RawWebSocket.open(server.port(), "/control/ws?token=" + admin, Map.of(), 0);
+                open.add(ws);
+                assertEquals(101, ws.handshake().status(), "connection " + (i + 1));
+            }
+            RawWebSocket.Handshake refused = PathVariants.attempt(server.port(), "/control/ws?token=" + admin, Map.of());
+            assertEquals(503, refused.status(), refused.toString());
+            assertEquals("{\"error\":\"Server is not accepting connections to /control/ws: the limit of 4 is reached; try again later\"}",
+                    refused.body());
+        } finally {
+            for (RawWebSocket ws : open) {
+                ws.close();
+            }
+        }
+    }
+
+    /** 127.0.0.1 is no trusted proxy here: whatever X-Forwarded-For says, all these come from one (counted) address. */
+    @Test
+    @Order(2)
+    void forwardedForFromAnUntrustedPeerIsIgnored() throws Exception {
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            for (String claimed : new String[] {"203.0.113.1", "203.0.113.2"}) {
+                RawWebSocket ws = RawWebSocket.open(server.port(), "/api/ws?token=" + admin, Map.of("X-Forwarded-For", claimed), 0);
+                open.add(ws);
+                assertEquals(101, ws.handshake().status(), claimed);
+            }
+            RawWebSocket.Handshake refused = PathVariants.attempt(server.port(), "/api/ws?token=" + admin,
+                    Map.of("X-Forwarded-For", "203.0.113.3"));
+            assertEquals(429, refused.status(), refused.toString());
+        } finally {
+            for (RawWebSocket ws : open) {
+                ws.close();
+            }
+        }
+    }
+
+    @Test
+    void noVariantOfAnyDialectPathIsUpgradedWithAuthRequired() {
+        PathVariants.assertNoVariantUpgrades(server, admin);
+    }
+
+    @Test
+    void theExactPathsDemandATokenWhereConfigured() throws Exception {
+        for (String path : new String[] {"/control/ws", "/workspace/ws?username=someone", "/api/ws", "/rtc/ws"}) {
+            RawWebSocket.Handshake h = PathVariants.attempt(server.port(), path, Map.of());
+            assertEquals(401, h.status(), path);
+            assertEquals("{\"error\":\"Missing authentication token\"}", h.body(), path);
+        }
+        try (WsClient c = WsClient.connect(server.ws("/workspace/ws?token=" + admin))) {
+            assertEquals("admin", c.nextOfType("connected", T).getString("username"));
+        }
+        try (RawWebSocket vault = RawWebSocket.open(server.port(), "/ws", Map.of(), 0)) {
+            assertEquals(101, vault.handshake().status(), "vault authenticates in-band");
+        }
     }
 
     @Test

@@ -75,6 +75,11 @@ public final class SharedServer {
             server.env("WORKSPACE_RATE_LIMIT_PER_SECOND", "5").env("WORKSPACE_RATE_LIMIT_BURST", "30")
                     .env("WORKSPACE_MESSAGE_MAX_LENGTH", "100").env("WORKSPACE_MAX_MESSAGE_BYTES", "65536")
                     .env("WORKSPACE_IDLE_TIMEOUT_SECONDS", "6");
+            // connection limits: 127.0.0.1 is a trusted proxy, so tests speak for other addresses through
+            // X-Forwarded-For and meet small caps there (ConnectionLimitsIT); plain loopback stays exempt per address
+            server.env("SWITCHBOARD_TRUSTED_PROXIES", "127.0.0.1").env("NODE_MAX_CONNECTIONS_PER_ADDRESS", "3")
+                    .env("CONTROL_MAX_CONNECTIONS_PER_ADDRESS", "3").env("VAULT_MAX_CONNECTIONS_PER_ADDRESS", "3")
+                    .env("WORKSPACE_ANONYMOUS_CONNECTS_PER_SECOND", "0.01").env("WORKSPACE_ANONYMOUS_CONNECT_BURST", "4");
             PayaraServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::close));
             s.start();

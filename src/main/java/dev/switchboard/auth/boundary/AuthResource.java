@@ -6,7 +6,7 @@ import dev.switchboard.auth.control.TokenIssuer;
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.auth.entity.User;
 import dev.switchboard.common.ApiErrors;
-import dev.switchboard.common.ClientAddress;
+import dev.switchboard.common.ClientAddresses;
 import dev.switchboard.common.JsonText;
 
 import jakarta.inject.Inject;
@@ -60,7 +60,7 @@ public class AuthResource {
     LoginThrottle throttle;
 
     @Inject
-    ClientAddress clientAddress;
+    ClientAddresses clientAddresses;
 
     @Inject
     @ConfigProperty(name = "auth.login.max-body-bytes", defaultValue = "4096")
@@ -99,7 +99,7 @@ public class AuthResource {
         if (username.length() > MAX_FIELD || password.length() > MAX_FIELD) {
             return ApiErrors.error(Response.Status.BAD_REQUEST, "username and password are at most " + MAX_FIELD + " characters");
         }
-        String address = clientAddress.of(http);
+        String address = clientAddresses.of(http).key();
         LoginThrottle.Decision decision = throttle.begin(username, address);
         if (!decision.allowed()) {
             failures.record();

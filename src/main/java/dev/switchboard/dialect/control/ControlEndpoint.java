@@ -1,6 +1,10 @@
 package dev.switchboard.dialect.control;
 
+import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.Admission;
 import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.OpenRefusal;
+import dev.switchboard.dialect.TokenClock;
 import dev.switchboard.common.JsonText;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
@@ -24,12 +28,13 @@ import java.util.logging.Logger;
 /**
  * The {@code control} dialect at {@code /control/ws} (spec/control.md): push-only. Whatever a client sends is read
  * and ignored, and never closes the connection: text and binary arrive in parts, so no frame is too large to be
- * thrown away; an invalid JSON text is logged at FINE. A token is optional unless {@code control.auth.required}.
+ * thrown away; an invalid JSON text is logged at FINE. A token is optional unless {@code control.auth.required}
+ * (checked here again: without one, close 1008); a connection made with a token is closed at its {@code exp} (4001).
  */
-@ServerEndpoint(value = "/control/ws", configurator = HandshakeConfigurator.class)
+@ServerEndpoint(value = ControlDialect.PATH, configurator = HandshakeConfigurator.class)
 public class ControlEndpoint {
 
-    static final String DIALECT = "control";
+    static final String DIALECT = ControlDialect.NAME;
     private static final Logger LOG = Logger.getLogger(ControlEndpoint.class.getName());
 
     @Inject
@@ -37,6 +42,12 @@ public class ControlEndpoint {
 
     @Inject
     Sockets sockets;
+
+    @Inject
+    ControlDialect dialect;
+
+    @Inject
+    TokenClock tokens;
 
     /** Texts up to this size are parsed to log whether they were JSON; larger ones are only counted. */
     @Inject
@@ -49,8 +60,18 @@ public class ControlEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        String user = session.getUserPrincipal() == null ? null : session.getUserPrincipal().getName();
-        connection = hub.open(DIALECT, user, sockets.transport(session));
+        Admission admission = Admission.claim(session, dialect);
+        if (admission == null) {
+            LOG.warning(() -> "control.open.refused reason=not-admitted session=" + session.getId());
+            OpenRefusal.refuse(session, null, "Authentication required", sockets::background);
+            return;
+        }
+        TokenPrincipal token = admission.token();
+        connection = hub.open(DIALECT, token == null ? null : token.getName(), sockets.transport(session));
+        connection.whenGone(admission::release);
+        if (token != null) {
+            connection.whenGone(tokens.closeAtExpiry(connection, token.expiresAt(), 0, null));
+        }
     }
 
     @OnMessage

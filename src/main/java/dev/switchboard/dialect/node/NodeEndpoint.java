@@ -1,6 +1,10 @@
 package dev.switchboard.dialect.node;
 
+import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.Admission;
 import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.OpenRefusal;
+import dev.switchboard.dialect.TokenClock;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
@@ -30,13 +34,14 @@ import java.util.logging.Logger;
 
 /**
  * The {@code node} dialect at {@code /api/ws} (spec/node.md). The handshake was already authenticated by the
- * {@code HandshakeGuard}; here a connection is registered with the hub, greeted, and its messages dispatched.
- * A bad message gets an {@code error} frame and the connection stays open.
+ * {@code HandshakeGuard}; here the endpoint checks the guard's admission itself (a token is required: without one,
+ * close 1008), registers the connection with the hub until its token's {@code exp} (then 4001), greets it, and
+ * dispatches its messages. A bad message gets an {@code error} frame and the connection stays open.
  */
-@ServerEndpoint(value = "/api/ws", configurator = HandshakeConfigurator.class)
+@ServerEndpoint(value = NodeDialect.PATH, configurator = HandshakeConfigurator.class)
 public class NodeEndpoint {
 
-    static final String DIALECT = "node";
+    static final String DIALECT = NodeDialect.NAME;
     private static final Logger LOG = Logger.getLogger(NodeEndpoint.class.getName());
 
     @Inject
@@ -58,6 +63,12 @@ public class NodeEndpoint {
     Faults faults;
 
     @Inject
+    NodeDialect dialect;
+
+    @Inject
+    TokenClock tokens;
+
+    @Inject
     @ConfigProperty(name = "node.max-message-bytes", defaultValue = "10485760")
     int maxMessageBytes;
 
@@ -70,10 +81,18 @@ public class NodeEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        Admission admission = Admission.claim(session, dialect);
+        if (admission == null) {
+            LOG.warning(() -> "node.open.refused reason=not-admitted session=" + session.getId());
+            OpenRefusal.refuse(session, null, "Authentication required", sockets::background);
+            return;
+        }
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
-        String user = session.getUserPrincipal() == null ? null : session.getUserPrincipal().getName();
-        connection = hub.open(DIALECT, user, sockets.transport(session));
+        TokenPrincipal token = admission.token();
+        connection = hub.open(DIALECT, token.getName(), sockets.transport(session));
+        connection.whenGone(admission::release);
+        connection.whenGone(tokens.closeAtExpiry(connection, token.expiresAt(), 0, null));
         rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
         hub.send(connection, NodeFrames.connected(identity.peerId()));
     }

@@ -1,7 +1,10 @@
 package dev.switchboard.dialect.rtc;
 
 import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.Admission;
 import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.OpenRefusal;
+import dev.switchboard.dialect.TokenClock;
 import dev.switchboard.common.JsonText;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
@@ -29,7 +32,6 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.ByteBuffer;
-import java.security.Principal;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -41,16 +43,15 @@ import java.util.logging.Logger;
 
 /**
  * The {@code rtc} dialect at {@code /rtc/ws} (spec/rtc.md). The handshake was authenticated by the
- * {@code HandshakeGuard} (a token is required); here the connection is registered with the hub, greeted with
- * {@code Status connected}, handed its offline direct messages, watched for its token's expiry, and its messages
- * dispatched. A bad message gets an {@code Error} frame (400, 403, 404, 429, 500, 503) and the connection stays open.
+ * {@code HandshakeGuard} (a token is required, and checked here again: without one, close 1008); here the connection
+ * is registered with the hub, greeted with {@code Status connected}, handed its offline direct messages, warned with
+ * {@code AuthStatus token_expiring} and closed (4001) at its token's expiry, and its messages dispatched. A bad
+ * message gets an {@code Error} frame (400, 403, 404, 429, 500, 503) and the connection stays open.
  */
-@ServerEndpoint(value = "/rtc/ws", configurator = HandshakeConfigurator.class)
+@ServerEndpoint(value = RtcDialect.PATH, configurator = HandshakeConfigurator.class)
 public class RtcEndpoint {
 
-    static final String DIALECT = "rtc";
-    /** Close code when the token's {@code exp} is reached (private-use range of RFC 6455). */
-    static final int TOKEN_EXPIRED = 4001;
+    static final String DIALECT = RtcDialect.NAME;
     private static final Logger LOG = Logger.getLogger(RtcEndpoint.class.getName());
 
     @Inject
@@ -63,11 +64,18 @@ public class RtcEndpoint {
     RtcDirectMessages directMessages;
 
     @Inject
-    RtcTokenClock tokenClock;
+    TokenClock tokenClock;
 
+    @Inject
+    RtcDialect dialect;
 
     @Inject
     Event<CustomMessage> custom;
+
+    /** The spec's {@code AuthStatus token_expiring} comes this long before the token's {@code exp}. */
+    @Inject
+    @ConfigProperty(name = "rtc.auth.expiry-warning-seconds", defaultValue = "300")
+    long expiryWarningSeconds;
 
     @Inject
     @ConfigProperty(name = "rtc.max-message-bytes", defaultValue = "65536")
@@ -92,31 +100,30 @@ public class RtcEndpoint {
 
     private Connection connection;
     private RateLimit rateLimit;
-    private volatile Runnable tokenTasks = () -> { };
     private final AtomicBoolean ended = new AtomicBoolean();
 
     @OnOpen
     public void open(Session session) {
+        Admission admission = Admission.claim(session, dialect);
+        if (admission == null) {
+            LOG.warning(() -> "rtc.open.refused reason=not-admitted session=" + session.getId());
+            OpenRefusal.refuse(session, null, "Authentication required", sockets::background);
+            return;
+        }
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
-        Principal principal = session.getUserPrincipal();
-        // the guard requires a token on this path; a session without one would be a misconfiguration
-        String user = principal == null ? "anonymous" : principal.getName();
+        TokenPrincipal token = admission.token();
+        String user = token.getName();
         connection = hub.open(DIALECT, user, sockets.transport(session));
+        connection.whenGone(admission::release);
         rateLimit = new RateLimit(ratePerSecond, rateBurst.orElse(ratePerSecond), System.nanoTime());
         hub.send(connection, RtcFrames.welcome(connection.id()));
         hub.presence().opened(user, connection.id());
         directMessages.drain(connection);
-        if (principal instanceof TokenPrincipal token && token.expiresAt() != null) {
-            Connection c = connection;
+        if (token.expiresAt() != null) {
             long expiresAt = token.expiresAt().getEpochSecond();
-            tokenTasks = tokenClock.watch(token.expiresAt(),
-                    () -> hub.send(c, RtcFrames.tokenExpiring(expiresAt)),
-                    () -> {
-                        LOG.info(() -> "rtc.token.expired user=" + c.user() + " connection=" + c.id());
-                        hub.close(c, new Disconnect(TOKEN_EXPIRED, "Token expired"));
-                        ended(c);
-                    });
+            connection.whenGone(tokenClock.closeAtExpiry(connection, token.expiresAt(), expiryWarningSeconds,
+                    () -> RtcFrames.tokenExpiring(expiresAt)));
         }
         LOG.fine(() -> "rtc.connected user=" + user + " connection=" + connection.id());
     }
@@ -364,7 +371,6 @@ public class RtcEndpoint {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        tokenTasks.run();
         hub.closed(c);
         hub.presence().closed(c.user(), c.id());
     }

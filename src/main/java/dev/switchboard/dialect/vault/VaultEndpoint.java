@@ -4,8 +4,10 @@ import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.InvalidTokenException;
 import dev.switchboard.auth.control.TokenVerifier;
 import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.Admission;
 import dev.switchboard.dialect.HandshakeConfigurator;
-import dev.switchboard.dialect.RejectedToken;
+import dev.switchboard.dialect.OpenRefusal;
+import dev.switchboard.dialect.TokenClock;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
@@ -24,7 +26,6 @@ import jakarta.websocket.server.ServerEndpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.ByteBuffer;
-import java.security.Principal;
 import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,12 +34,15 @@ import java.util.logging.Logger;
  * The {@code vault} dialect at {@code /ws} (spec/vault.md). Authentication is optional (configurable to required)
  * and may come with the handshake or later in an {@code auth} message; a bad token is answered with
  * {@code AUTH_FAILED} here rather than by refusing the handshake. Every bad message gets an {@code error} frame and
- * the connection stays open.
+ * the connection stays open. A connection over the limits the guard keeps ({@code vault.max-connections}, per
+ * address) gets the spec's {@code CONNECTION_REFUSED}, then close 1013. Once authenticated (handshake or
+ * {@code auth} message) the connection is closed at that token's {@code exp} (4001); a later {@code auth} with a
+ * new token moves the deadline.
  */
-@ServerEndpoint(value = "/ws", configurator = HandshakeConfigurator.class)
+@ServerEndpoint(value = VaultDialect.PATH, configurator = HandshakeConfigurator.class)
 public class VaultEndpoint {
 
-    static final String DIALECT = "vault";
+    static final String DIALECT = VaultDialect.NAME;
     private static final Logger LOG = Logger.getLogger(VaultEndpoint.class.getName());
 
     @Inject
@@ -57,16 +61,18 @@ public class VaultEndpoint {
     VaultStats stats;
 
     @Inject
+    VaultDialect dialect;
+
+    @Inject
+    TokenClock tokens;
+
+    @Inject
     @ConfigProperty(name = "vault.max-message-bytes", defaultValue = "1048576")
     int maxMessageBytes;
 
     @Inject
     @ConfigProperty(name = "vault.rate-limit.per-second", defaultValue = "100")
     double ratePerSecond;
-
-    @Inject
-    @ConfigProperty(name = "vault.max-connections", defaultValue = "1000")
-    int maxConnections;
 
     @Inject
     @ConfigProperty(name = "vault.write-timeout-seconds", defaultValue = "30")
@@ -84,25 +90,36 @@ public class VaultEndpoint {
     private RateLimit rateLimit;
     private volatile String user;
     private ScheduledFuture<?> authDeadline;
+    /** Stops the current token's expiry deadline. */
+    private volatile Runnable tokenWatch = () -> { };
 
     @OnOpen
     public void open(Session session) {
+        Admission admission = Admission.claim(session, dialect);
+        if (admission == null) {
+            LOG.warning(() -> "vault.open.refused reason=not-admitted session=" + session.getId());
+            OpenRefusal.refuse(session, null, "Not admitted", sockets::background);
+            return;
+        }
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
-        Principal caller = session.getUserPrincipal();
-        user = caller instanceof TokenPrincipal p ? p.getName() : null;
+        TokenPrincipal caller = admission.token();
+        user = caller == null ? null : caller.getName();
         connection = hub.open(DIALECT, user, sockets.transport(session, writeTimeoutSeconds));
+        connection.whenGone(admission::release);
+        connection.whenGone(() -> tokenWatch.run());
         rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
-        if (hub.connectionCount(DIALECT) > maxConnections) {
+        if (admission.refusal() != null) {
             stats.refusedConnections.increment();
-            LOG.info(() -> "vault.connection.refused reason=limit max=" + maxConnections);
-            hub.finish(connection, VaultCodec.error(VaultCodec.CONNECTION_REFUSED,
-                    "Server is not accepting connections: the limit of " + maxConnections + " is reached", connection.id()),
+            hub.finish(connection, VaultCodec.error(VaultCodec.CONNECTION_REFUSED, admission.refusal(), connection.id()),
                     new Disconnect(Disconnect.TRY_AGAIN_LATER, "Connection limit reached, try again later"));
             return;
         }
+        if (caller != null) {
+            watchToken(caller);
+        }
         send(VaultFrames.connected(connection.id(), user, VaultCodec.TOPICS));
-        if (caller instanceof RejectedToken) {
+        if (admission.rejectedToken() != null) {
             stats.authFailures.increment();
             send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
         }
@@ -163,6 +180,7 @@ public class VaultEndpoint {
         try {
             TokenPrincipal p = verifier.verify(token);
             user = p.getName();
+            watchToken(p);
             if (authDeadline != null) {
                 authDeadline.cancel(false);
             }
@@ -173,6 +191,13 @@ public class VaultEndpoint {
             LOG.fine(() -> "vault.auth.refused connection=" + connection.id() + " detail=\"" + e.getMessage() + "\"");
             send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
         }
+    }
+
+    /** Closes the connection at this token's {@code exp}; a new token (another {@code auth}) replaces the deadline. */
+    private void watchToken(TokenPrincipal token) {
+        Runnable previous = tokenWatch;
+        tokenWatch = tokens.closeAtExpiry(connection, token.expiresAt(), 0, null);
+        previous.run();
     }
 
     private void send(Frame frame) {

@@ -1,6 +1,5 @@
 package dev.switchboard.dialect.vault;
 
-import dev.switchboard.dialect.DialectPolicies;
 import dev.switchboard.common.JsonText;
 import dev.switchboard.dialect.OriginPolicy;
 import dev.switchboard.common.WireTime;
@@ -35,11 +34,7 @@ public class VaultHttp extends HttpServlet {
     OriginPolicy origins;
 
     @Inject
-    DialectPolicies policies;
-
-    @Inject
-    @ConfigProperty(name = "vault.max-connections", defaultValue = "1000")
-    int maxConnections;
+    VaultDialect dialect;
 
     @Inject
     @ConfigProperty(name = "vault.auth.required", defaultValue = "false")
@@ -57,7 +52,7 @@ public class VaultHttp extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String origin = request.getHeader("Origin");
         if (origin != null) {
-            if (!origins.allowed(origin, request.getHeader("Host"), policies.policyFor("/ws").origins())) {
+            if (!origins.allowed(origin, request.getHeader("Host"), dialect.origins())) {
                 response.sendError(HttpServletResponse.SC_FORBIDDEN);
                 return;
             }
@@ -112,12 +107,12 @@ public class VaultHttp extends HttpServlet {
         return JsonText.object()
                 .add("status", "running")
                 .add("connections", connections())
-                .add("maxConnections", maxConnections)
+                .add("maxConnections", dialect.limits().maxConnections())
                 .add("topics", JsonText.array().add(VaultCodec.FILE_OPERATIONS).add(VaultCodec.PEER_NETWORK)
                         .add(VaultCodec.SYSTEM).add(VaultCodec.ALERTS))
                 .add("authRequired", authRequired)
                 .add("limits", JsonText.object().add("messagesPerSecond", ratePerSecond)
-                        .add("maxMessageSize", maxMessageBytes).add("maxConnections", maxConnections))
+                        .add("maxMessageSize", maxMessageBytes).add("maxConnections", dialect.limits().maxConnections()))
                 .add("startedAt", WireTime.iso(Instant.ofEpochMilli(stats.startedAtMillis)))
                 .add("uptime", uptimeSeconds());
     }

@@ -3,7 +3,11 @@ package dev.switchboard.dialect.workspace;
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.chat.control.ChatMessages;
+import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.Admission;
 import dev.switchboard.dialect.HandshakeConfigurator;
+import dev.switchboard.dialect.OpenRefusal;
+import dev.switchboard.dialect.TokenClock;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
@@ -22,14 +26,10 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,16 +37,16 @@ import java.util.logging.Logger;
 /**
  * The {@code workspace} chat dialect at {@code /workspace/ws} (spec/workspace.md). A verified token (checked by
  * the {@code HandshakeGuard}) names the user; without one, {@code ?username=} does, unless that name belongs
- * to a token user. A refused connection gets an {@code error} frame, then close 1008. Bad messages get an
- * {@code error} frame and the connection stays open.
+ * to a token user or {@code workspace.auth.required} (checked here again). A refused connection gets an
+ * {@code error} frame, then close 1008. Bad messages get an {@code error} frame and the connection stays open.
+ * A connection made with a token is closed at its {@code exp} (4001).
  */
-@ServerEndpoint(value = "/workspace/ws", configurator = HandshakeConfigurator.class)
+@ServerEndpoint(value = WorkspaceDialect.PATH, configurator = HandshakeConfigurator.class)
 public class WorkspaceEndpoint implements WorkspaceRoster.Member {
 
-    static final String DIALECT = "workspace";
+    static final String DIALECT = WorkspaceDialect.NAME;
     private static final Logger LOG = Logger.getLogger(WorkspaceEndpoint.class.getName());
     private static final AtomicLong USER_IDS = new AtomicLong();
-    private static final long REFUSAL_CLOSE_DELAY_MS = 200;
 
     @Inject
     Hub hub;
@@ -62,6 +62,12 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
 
     @Inject
     WorkspaceRoster roster;
+
+    @Inject
+    WorkspaceDialect dialect;
+
+    @Inject
+    TokenClock tokens;
 
     @Inject
     @ConfigProperty(name = "workspace.max-message-bytes", defaultValue = "1048576")
@@ -88,11 +94,8 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     @ConfigProperty(name = "workspace.max-connections-per-user", defaultValue = "3")
     int maxConnectionsPerUser;
 
-    @Inject
-    @ConfigProperty(name = "workspace.auth.required", defaultValue = "false")
-    boolean authRequired;
-
     private Session session;
+    private Admission handshake;
     private volatile Connection connection;
     private volatile String evictedFor;
     private String username;
@@ -103,9 +106,16 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     @OnOpen
     public void open(Session session) {
         this.session = session;
+        handshake = Admission.claim(session, dialect);
+        if (handshake == null) {
+            LOG.warning(() -> "workspace.open.refused reason=not-admitted session=" + session.getId());
+            refuse(WorkspaceCodec.AUTH_REQUIRED, dialect.auth() == WorkspaceDialect.Auth.REQUIRED
+                    ? "A token is required" : "Connection not admitted; connect again");
+            return;
+        }
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
-        Principal principal = session.getUserPrincipal();
+        TokenPrincipal principal = handshake.token();
         boolean authenticated = principal != null;
         String name;
         try {
@@ -136,6 +146,10 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         rateLimit = hub.userRateLimit(DIALECT, name, ratePerSecond, Math.max(1, rateBurst));
         holdsRateLimit = true;
         connection = hub.open(DIALECT, authenticated ? name : null, sockets.transport(session));
+        connection.whenGone(handshake::release);
+        if (authenticated) {
+            connection.whenGone(tokens.closeAtExpiry(connection, principal.expiresAt(), 0, null));
+        }
         connection.closeWhenIdleFor(Duration.ofSeconds(idleTimeoutSeconds));
         admission.evicted().forEach(m -> m.evict("Username taken by its signed-in owner"));
         if (evictedFor != null) {
@@ -151,17 +165,14 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
      * {@code preferred_username}) rather than by its scoped identity {@code <issuer>|<subject>} — unless a local user
      * has that name: then the scoped identity, so that nobody reads an identity provider's "admin" as ours.
      */
-    private String shownName(Principal principal) {
-        if (principal instanceof TokenPrincipal token && !token.local()) {
+    private String shownName(TokenPrincipal token) {
+        if (!token.local()) {
             return users.existsIgnoringCase(token.displayName()) ? token.getName() : token.displayName();
         }
-        return principal.getName();
+        return token.getName();
     }
 
     private String anonymousName(Session session) throws Refusal {
-        if (authRequired) {
-            throw new Refusal(WorkspaceCodec.AUTH_REQUIRED, "A token is required");
-        }
         List<String> given = session.getRequestParameterMap().get("username");
         String name = given == null || given.isEmpty() ? null : given.get(0);
         if (name == null || name.isEmpty()) {
@@ -177,31 +188,13 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         return name;
     }
 
-    /**
-     * Not registered with the hub: the error frame goes straight out, and the close follows a moment after it was
-     * written. Closing at once (from @OnOpen, or as soon as the frame is out) races with the upgrade request that
-     * is still finishing: the close frame never arrives, or Grizzly logs an NPE in finishResponse.
-     */
+    /** Not registered with the hub: the error frame goes straight out, then close 1008; the slot goes back at once. */
     private void refuse(String code, String message) {
         LOG.fine(() -> "workspace.refused code=" + code + " session=" + session.getId());
-        Session s = session;
-        Runnable close = () -> CompletableFuture.runAsync(() -> closeQuietly(s, message),
-                CompletableFuture.delayedExecutor(REFUSAL_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS, sockets::background));
-        try {
-            s.getAsyncRemote().sendText(WorkspaceFrames.error(code, message), result -> close.run());
-        } catch (RuntimeException e) {
-            close.run();
+        if (handshake != null) {
+            handshake.release();
         }
-    }
-
-    private static void closeQuietly(Session s, String reason) {
-        try {
-            if (s.isOpen()) {
-                s.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, reason.length() > 120 ? reason.substring(0, 120) : reason));
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "workspace.close.failed session=" + s.getId(), e);
-        }
+        OpenRefusal.refuse(session, WorkspaceFrames.error(code, message), message, sockets::background);
     }
 
     @Override

@@ -3,11 +3,18 @@ package dev.switchboard.hub.control;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
 /**
  * One client connection as the hub sees it: who, over which dialect, its outbound queue and liveness clock.
  * Created by {@code Hub.open}; the dialect keeps a reference for the life of the socket.
  */
 public final class Connection {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
     private final String id;
     private final String dialect;
@@ -20,6 +27,8 @@ public final class Connection {
     private volatile long lastMessageNanos;
     private volatile long idleLimitNanos;
     private volatile boolean open = true;
+    /** What runs once when the hub forgets the connection; guarded by {@code this}; null once run. */
+    private List<Runnable> whenGone = new ArrayList<>(2);
 
     Connection(String id, String dialect, String user, Transport transport, long nowNanos) {
         this.id = id;
@@ -93,6 +102,41 @@ public final class Connection {
         }
         outbound.drainThen(then);
         return true;
+    }
+
+    /**
+     * Runs {@code task} once, when the hub forgets this connection (whoever closed it, for whatever reason), or at
+     * once when it already has. Dialects hang what a connection holds outside the hub on it (a connection slot, a
+     * token's expiry deadline), so that no close path can leak it.
+     */
+    public void whenGone(Runnable task) {
+        synchronized (this) {
+            if (whenGone != null) {
+                whenGone.add(task);
+                return;
+            }
+        }
+        runQuietly(task);
+    }
+
+    /** The hub forgot the connection: runs the {@link #whenGone} tasks, once. */
+    void gone() {
+        List<Runnable> tasks;
+        synchronized (this) {
+            tasks = whenGone;
+            whenGone = null;
+        }
+        if (tasks != null) {
+            tasks.forEach(this::runQuietly);
+        }
+    }
+
+    private void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "hub.connection.gone-task-failed connection=" + id, e);
+        }
     }
 
     void seen(long nowNanos) {

@@ -75,6 +75,7 @@ public final class Connections {
         if (set != null) {
             set.remove(connection);
         }
+        connection.gone();
         if (connection.user() != null) {
             // drop the user's entry with its last connection, atomically with respect to open()
             byUser.computeIfPresent(connection.user(), (u, s) -> {

@@ -26,6 +26,11 @@ public final class RateLimit {
         return false;
     }
 
+    /** Whether the bucket has refilled completely: it then remembers nothing and may be dropped. */
+    public synchronized boolean isFull(long nowNanos) {
+        return tokens + (nowNanos - last) * tokensPerNano >= burst;
+    }
+
     /** Milliseconds until the next token. */
     public synchronized long retryAfterMillis() {
         return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / tokensPerNano / 1e6);

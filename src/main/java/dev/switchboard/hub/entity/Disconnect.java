@@ -8,6 +8,8 @@ public record Disconnect(int code, String reason) {
     public static final int POLICY_VIOLATION = 1008;
     public static final int TOO_BIG = 1009;
     public static final int TRY_AGAIN_LATER = 1013;
+    /** The token that authenticated the connection reached its {@code exp} (private-use range; rtc's spec). */
+    public static final int TOKEN_EXPIRED = 4001;
 
     /** The outbound queue overflowed: the client reads slower than the server writes to it. */
     public static Disconnect slowConsumer() {
@@ -22,6 +24,11 @@ public record Disconnect(int code, String reason) {
     /** The client sent no message for longer than its dialect allows (workspace: 5 minutes). */
     public static Disconnect idle() {
         return new Disconnect(GOING_AWAY, "Idle timeout");
+    }
+
+    /** The connection's token reached its {@code exp}: every dialect closes with rtc's 4001. */
+    public static Disconnect tokenExpired() {
+        return new Disconnect(TOKEN_EXPIRED, "Token expired");
     }
 
     /** A write did not complete within the write timeout, or failed. */
