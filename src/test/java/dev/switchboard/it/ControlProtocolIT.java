@@ -175,7 +175,7 @@ class ControlProtocolIT {
             c.send("{\"event\":\"job:created\",\"data\":{}}");
             c.send("[]");
             c.sendBinary(new byte[] {0, 1, 2});
-            c.send("x".repeat(2 * 1024 * 1024));
+            c.send("x".repeat(60_000)); // under control.max-message-bytes (FrameGuardIT: over it)
             for (int i = 0; i < 500; i++) {
                 c.send("{\"flood\":" + i + "}");
             }

@@ -23,8 +23,8 @@ import java.util.logging.Logger;
 
 /**
  * The {@code control} dialect at {@code /control/ws} (spec/control.md): push-only. Whatever a client sends is read
- * and ignored, and never closes the connection: text and binary arrive in parts, so no frame is too large to be
- * thrown away; an invalid JSON text is logged at FINE. A token is optional unless {@code control.auth.required}.
+ * in parts and ignored, and does not close the connection unless a message is over {@code control.max-message-bytes}
+ * (1009, refused at its frame header before it is buffered, see the transport); an invalid JSON text is logged at FINE. A token is optional unless {@code control.auth.required}.
  */
 @ServerEndpoint(value = "/control/ws", configurator = HandshakeConfigurator.class)
 public class ControlEndpoint {
@@ -43,12 +43,19 @@ public class ControlEndpoint {
     @ConfigProperty(name = "control.inspect-max-bytes", defaultValue = "4096")
     int inspectMaxBytes;
 
+    /** Largest inbound message (a frame, or a fragmented message's frames together); larger closes with 1009. */
+    @Inject
+    @ConfigProperty(name = "control.max-message-bytes", defaultValue = "65536")
+    int maxMessageBytes;
+
     private Connection connection;
     private StringBuilder text;
     private boolean tooLong;
 
     @OnOpen
     public void open(Session session) {
+        session.setMaxTextMessageBufferSize(maxMessageBytes);
+        session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         String user = session.getUserPrincipal() == null ? null : session.getUserPrincipal().getName();
         connection = hub.open(DIALECT, user, sockets.transport(session));
     }
