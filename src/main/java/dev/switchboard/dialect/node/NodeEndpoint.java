@@ -1,10 +1,12 @@
 package dev.switchboard.dialect.node;
 
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.node.control.NodeIdentity;
 import dev.switchboard.ops.control.Faults;
 import dev.switchboard.service.control.ServiceSearch;
@@ -73,7 +75,7 @@ public class NodeEndpoint {
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         String user = session.getUserPrincipal() == null ? null : session.getUserPrincipal().getName();
-        connection = hub.open(DIALECT, user, sockets.transport(session));
+        connection = hub.open(DIALECT, user, Clearances.of(session.getUserPrincipal()), sockets.transport(session));
         rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
         hub.send(connection, NodeFrames.connected(identity.peerId()));
     }
@@ -107,11 +109,22 @@ public class NodeEndpoint {
         }
     }
 
-    /** Upload messages run on this connection's reader: a connection's chunks are written in order, and a slow disk slows only its uploader. */
+    /**
+     * Upload messages run on this connection's reader: a connection's chunks are written in order, and a slow disk
+     * slows only its uploader. Every one of them writes (a file area, an upload session), so each needs a writing
+     * role, as the REST writes do: without one, {@code FORBIDDEN} and nothing is touched.
+     */
     private void upload(NodeCodec.Inbound message) {
         String type = message.type();
         jakarta.json.JsonValue payload = message.payload();
         String user = connection.user();
+        if (connection.clearance() != Clearance.PRIVILEGED) {
+            LOG.info(() -> "node.upload.refused reason=role type=" + type + " connection=" + connection.id());
+            String session = type.equals("file.upload.start") ? "" : UploadMessages.sessionIdOrEmpty(payload);
+            hub.send(connection, NodeFrames.uploadError(new UploadException(Uploads.FORBIDDEN, session,
+                    "Uploads need the role admin or operator")));
+            return;
+        }
         try {
             UploadProgress progress = switch (type) {
                 case "file.upload.start" -> uploads.start(user, UploadMessages.start(payload));

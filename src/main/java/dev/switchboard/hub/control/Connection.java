@@ -1,5 +1,6 @@
 package dev.switchboard.hub.control;
 
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
 
@@ -20,9 +21,11 @@ public final class Connection {
     private volatile long lastMessageNanos;
     private volatile long idleLimitNanos;
     private volatile boolean open = true;
+    private volatile Clearance clearance;
 
-    Connection(String id, String dialect, String user, Transport transport, long nowNanos) {
+    Connection(String id, String dialect, String user, Clearance clearance, Transport transport, long nowNanos) {
         this.id = id;
+        this.clearance = clearance;
         this.dialect = dialect;
         this.user = user;
         this.transport = transport;
@@ -47,6 +50,16 @@ public final class Connection {
     /** The authenticated user name, or {@code null} for an anonymous connection. */
     public String user() {
         return user;
+    }
+
+    /** What this connection may be told (see {@link Clearance}); set at open, raised by a later authentication. */
+    public Clearance clearance() {
+        return clearance;
+    }
+
+    /** A dialect that authenticates after the handshake (vault's {@code auth} message) changes it here. */
+    public void clearance(Clearance clearance) {
+        this.clearance = clearance;
     }
 
     public long openedAtMillis() {
