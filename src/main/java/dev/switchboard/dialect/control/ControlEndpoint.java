@@ -1,5 +1,6 @@
 package dev.switchboard.dialect.control;
 
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.common.JsonText;
 import dev.switchboard.transport.Sockets;
@@ -57,7 +58,7 @@ public class ControlEndpoint {
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         String user = session.getUserPrincipal() == null ? null : session.getUserPrincipal().getName();
-        connection = hub.open(DIALECT, user, sockets.transport(session));
+        connection = hub.open(DIALECT, user, Clearances.of(session.getUserPrincipal()), sockets.transport(session));
     }
 
     @OnMessage
