@@ -87,7 +87,8 @@ public final class PayaraServer implements AutoCloseable {
             builder.environment().putAll(env);
             startedAtNanos = System.nanoTime();
             process = builder.start();
-            awaitReady(Duration.ofSeconds(180));
+            // a machine shared by several test runs may need longer: -Dit.ready-seconds=600
+            awaitReady(Duration.ofSeconds(Long.getLong("it.ready-seconds", 180)));
             readyAfterMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
             return this;
         } catch (IOException e) {
