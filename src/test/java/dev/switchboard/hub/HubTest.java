@@ -2,6 +2,7 @@ package dev.switchboard.hub;
 
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,44 @@ class HubTest {
         assertTrue(other.sent.isEmpty());
         assertEquals(3, hub.counters().framesOut.sum());
         assertEquals(3L * frame.bytes(), hub.counters().bytesOut.sum());
+    }
+
+    @Test
+    void aBroadcastByClearanceMakesEachVariantOnceAndOnlyForClearancesPresent() {
+        Hub hub = Hub.standalone(16);
+        RecordingTransport writer1 = new RecordingTransport(true);
+        RecordingTransport writer2 = new RecordingTransport(true);
+        RecordingTransport reader = new RecordingTransport(true);
+        RecordingTransport anonymous = new RecordingTransport(true);
+        hub.open("control", "w1", Clearance.PRIVILEGED, writer1);
+        hub.open("control", "w2", Clearance.PRIVILEGED, writer2);
+        hub.open("control", "r", reader);
+        hub.open("control", null, anonymous);
+        List<Clearance> asked = new ArrayList<>();
+        int accepted = hub.broadcast("control", c -> {
+            asked.add(c);
+            return c == Clearance.ANONYMOUS ? List.of() : List.of(Frame.of(c.name()), Frame.of("second"));
+        });
+        assertEquals(4, accepted);
+        assertEquals(3, asked.size(), "one call per clearance present: " + asked);
+        assertEquals(List.of("PRIVILEGED", "second"), writer1.sent);
+        assertSame(writer1.sent.get(0), writer2.sent.get(0), "the same encoded frame for both writers");
+        assertEquals(List.of("AUTHENTICATED", "second"), reader.sent);
+        assertTrue(anonymous.sent.isEmpty());
+        hub.broadcast("node", c -> {
+            throw new AssertionError("no connection, no encode");
+        });
+    }
+
+    @Test
+    void aLaterAuthenticationRaisesAConnectionsClearance() {
+        Hub hub = Hub.standalone(16);
+        RecordingTransport t = new RecordingTransport(true);
+        Connection c = hub.open("vault", null, t);
+        assertEquals(Clearance.ANONYMOUS, c.clearance());
+        c.clearance(Clearance.AUTHENTICATED);
+        hub.broadcast("vault", level -> List.of(Frame.of(level.name())));
+        assertEquals(List.of("AUTHENTICATED"), t.sent);
     }
 
     @Test

@@ -40,7 +40,16 @@ class ControlProtocolIT {
 
     /** Connected and registered: the spec has no welcome frame, so the first heartbeat (every second here) proves it. */
     static WsClient connect() {
-        WsClient c = WsClient.connect(server.ws("/control/ws"));
+        return connect("/control/ws");
+    }
+
+    /** With a token: job output and error text come only to authenticated connections. */
+    static WsClient connectWithToken() {
+        return connect("/control/ws?token=" + admin);
+    }
+
+    private static WsClient connect(String path) {
+        WsClient c = WsClient.connect(server.ws(path));
         c.next(event("agent:heartbeat"), T);
         return c;
     }
@@ -130,7 +139,7 @@ class ControlProtocolIT {
     void aJobsOutputArrivesAsInstanceLogLinesOfItsService() {
         long workflow = Workflows.workflow(server, admin, "{\"name\":\"" + tag + "-log\",\"jobs\":["
                 + "{\"name\":\"speak\",\"service\":\"" + tag + "-say\",\"input\":\"third line\"}]}");
-        try (WsClient c = connect()) {
+        try (WsClient c = connectWithToken()) {
             long execution = Workflows.start(server, admin, workflow);
             String run = uuid("execution", execution);
             List<String> lines = new ArrayList<>();
@@ -148,11 +157,46 @@ class ControlProtocolIT {
     void aFailingRunEndsWithJobFailed() {
         long workflow = Workflows.workflow(server, admin, "{\"name\":\"" + tag + "-bad\",\"jobs\":["
                 + "{\"name\":\"boom\",\"service\":\"" + tag + "-fail\"}]}");
-        try (WsClient c = connect()) {
+        try (WsClient c = connectWithToken()) {
             long execution = Workflows.start(server, admin, workflow);
             JsonObject failed = c.next(event("job:failed", "jobRunId", uuid("execution", execution)), T).getJsonObject("data");
             assertTrue(failed.getString("error").contains("boom"), failed.toString());
             assertTrue(ISO_MILLIS.matcher(failed.getString("failedAt")).matches());
+        }
+    }
+
+    /**
+     * Issue 12, item 3: an anonymous connection gets the spec's events for a failing run with output, but no line of
+     * the output and no error text; an authenticated one, connected at the same time, gets both.
+     */
+    @Test
+    void anAnonymousConnectionGetsJobEventsWithoutOutputOrErrorText() {
+        String secret = "s3cr3t-" + System.nanoTime();
+        long workflow = Workflows.workflow(server, admin, "{\"name\":\"" + tag + "-anon\",\"jobs\":["
+                + "{\"name\":\"talk\",\"service\":\"" + tag + "-say\",\"input\":\"" + secret + "\"},"
+                + "{\"name\":\"detonate\",\"service\":\"" + tag + "-fail\"}],\"dependencies\":{\"detonate\":[\"talk\"]}}");
+        try (WsClient anonymous = connect(); WsClient signedIn = connectWithToken()) {
+            long execution = Workflows.start(server, admin, workflow);
+            String run = uuid("execution", execution);
+            JsonObject failed = signedIn.next(event("job:failed", "jobRunId", run), T).getJsonObject("data");
+            assertTrue(failed.getString("error").contains("boom"), failed.toString());
+
+            List<JsonObject> seen = new ArrayList<>();
+            JsonObject last;
+            do {
+                last = anonymous.next(m -> run.equals(m.getJsonObject("data").getString("jobRunId", null)), T);
+                seen.add(last);
+            } while (!"job:failed".equals(last.getString("event")));
+            String all = seen.toString();
+            assertFalse(all.contains(secret), "no output line: " + all);
+            assertFalse(all.contains("boom"), "no error text (the failing script's stderr): " + all);
+            assertTrue(seen.stream().anyMatch(m -> m.getString("event").equals("job:created")), all);
+            assertTrue(seen.stream().anyMatch(m -> m.getString("event").equals("job:progress")
+                    && "FAILED".equals(m.getJsonObject("data").getString("stepStatus", ""))), all);
+            assertTrue(seen.stream().anyMatch(m -> m.getString("event").equals("instance:log")
+                    && m.getJsonObject("data").getString("message").contains("withheld")), all);
+            assertFalse(last.getJsonObject("data").getString("error").isEmpty(), "job:failed keeps its fields");
+            assertEquals("FAILED", last.getJsonObject("data").getString("status"));
         }
     }
 
@@ -175,7 +219,7 @@ class ControlProtocolIT {
             c.send("{\"event\":\"job:created\",\"data\":{}}");
             c.send("[]");
             c.sendBinary(new byte[] {0, 1, 2});
-            c.send("x".repeat(2 * 1024 * 1024));
+            c.send("x".repeat(60_000)); // under control.max-message-bytes (FrameGuardIT: over it)
             for (int i = 0; i < 500; i++) {
                 c.send("{\"flood\":" + i + "}");
             }

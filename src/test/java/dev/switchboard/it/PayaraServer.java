@@ -90,7 +90,7 @@ public final class PayaraServer implements AutoCloseable {
             startedAtNanos = System.nanoTime();
             logStart = log().length();
             process = builder.start();
-            // a shared 2-core machine under load starts Payara in up to ~150 s; 180 s was too close to it
+            // a machine shared by several test runs may need longer: -Dit.start-timeout-seconds=600
             awaitReady(Duration.ofSeconds(Long.getLong("it.start-timeout-seconds", 300)));
             readyAfterMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
             return this;

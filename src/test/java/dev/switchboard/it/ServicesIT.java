@@ -68,6 +68,47 @@ class ServicesIT {
         assertEquals(404, Api.call(server, "GET", "/api/services/" + id, admin, null).status());
     }
 
+    /** The service's entry in a services.updated frame, waiting for one that has it. */
+    private static JsonObject pushedService(WsClient c, String name) {
+        JsonObject frame = c.next(m -> "services.updated".equals(m.getString("type", "")) && m.toString().contains(name),
+                Duration.ofSeconds(20));
+        return frame.getJsonObject("payload").getJsonArray("services").stream().map(v -> (JsonObject) v)
+                .filter(s -> s.getString("name").equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Issue 12, item 2: secret-bearing config is masked for callers without admin/operator, on REST and in pushes. */
+    @Test
+    void dockerEnvAndCredentialKeysAreMaskedForReadersWithoutAWritingRole() throws Exception {
+        String name = "secret-" + System.nanoTime();
+        String viewer = forge.rs256(c -> c.subject("viewer-" + name).claim("upn", "viewer-" + name).claim("groups", List.of()));
+        try (WsClient writerWs = WsClient.connect(server.ws("/api/ws?token=" + admin));
+             WsClient viewerWs = WsClient.connect(server.ws("/api/ws?token=" + viewer))) {
+            writerWs.nextOfType("connected", T);
+            viewerWs.nextOfType("connected", T);
+            long id = create("{\"name\":\"" + name + "\",\"type\":\"DOCKER\",\"config\":{\"image\":\"alpine:3.20\","
+                    + "\"env\":{\"DB_PASSWORD\":\"hunter2-" + name + "\",\"MODE\":\"fast\"},\"registry_token\":\"tok-" + name + "\"}}");
+
+            JsonObject masked = Api.call(server, "GET", "/api/services/" + id, viewer, null).json().getJsonObject("config");
+            assertEquals("********", masked.getJsonObject("env").getString("DB_PASSWORD"));
+            assertEquals("********", masked.getJsonObject("env").getString("MODE"), "every env value");
+            assertEquals("********", masked.getString("registry_token"));
+            assertEquals("alpine:3.20", masked.getString("image"), "the rest is as it was");
+            String list = Api.call(server, "GET", "/api/services", viewer, null).body();
+            assertTrue(list.contains(name) && !list.contains("hunter2-" + name) && !list.contains("tok-" + name), list);
+
+            JsonObject full = Api.call(server, "GET", "/api/services/" + id, admin, null).json().getJsonObject("config");
+            assertEquals("hunter2-" + name, full.getJsonObject("env").getString("DB_PASSWORD"));
+            assertEquals("tok-" + name, full.getString("registry_token"));
+            assertTrue(Api.call(server, "GET", "/api/services", admin, null).body().contains("hunter2-" + name));
+
+            JsonObject pushedToViewer = pushedService(viewerWs, name).getJsonObject("config");
+            assertEquals("********", pushedToViewer.getJsonObject("env").getString("DB_PASSWORD"));
+            assertEquals("********", pushedToViewer.getString("registry_token"));
+            JsonObject pushedToWriter = pushedService(writerWs, name).getJsonObject("config");
+            assertEquals("hunter2-" + name, pushedToWriter.getJsonObject("env").getString("DB_PASSWORD"));
+        }
+    }
+
     @Test
     void everyErrorPathIsAClearStatusNeverA500() throws Exception {
         String name = "err-" + System.nanoTime();

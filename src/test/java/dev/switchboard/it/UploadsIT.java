@@ -96,6 +96,42 @@ class UploadsIT {
         assertFalse(log.contains("tyrus.fast-unmask unavailable"), "TyrusInput reached Tyrus's input stream");
     }
 
+    /** Issue 12, item 2: uploads write, so they need admin or operator; refused, the file stays as it was. */
+    @Test
+    void aCallerWithoutAWritingRoleCannotUploadNorReplaceAFile() throws Exception {
+        byte[] original = random(3000, 11);
+        String path = "guarded/kept-" + System.nanoTime() + ".bin";
+        String openSession;
+        try (WsClient c = connect(admin)) {
+            Uploader up = new Uploader(c);
+            String s = up.start(serviceId, "g", path, 0, 1, original, 1000);
+            for (int i = 0; i < 3; i++) {
+                up.chunk(s, i, original, 1000);
+            }
+            up.complete(s);
+            openSession = up.start(serviceId, "g", "guarded/open.bin", 0, 1, original, 1000);
+        }
+        String nobody = new Tokens(server).rs256(b -> b.subject("nobody-" + System.nanoTime())
+                .claim("upn", "nobody-" + System.nanoTime()).claim("groups", java.util.List.of()));
+        String viewer = new Tokens(server).rs256(b -> b.claim("groups", java.util.List.of("viewer")));
+        byte[] replacement = random(3000, 12);
+        for (String token : new String[] {nobody, viewer}) {
+            try (WsClient c = connect(token)) {
+                Uploader up = new Uploader(c);
+                JsonObject refused = up.send("file.upload.start", Uploader.startPayload(serviceId, "g", "kept.bin", path, 0, 1,
+                        replacement.length, 3, 1000));
+                assertEquals("FORBIDDEN", Uploader.code(refused));
+                assertEquals("", refused.getJsonObject("payload").getString("session_id"));
+                assertFalse(refused.getJsonObject("payload").getString("error").isBlank());
+                JsonObject chunk = up.chunk(openSession, 0, replacement, 1000);
+                assertEquals("FORBIDDEN", Uploader.code(chunk), "every upload message writes");
+                assertEquals(openSession, chunk.getJsonObject("payload").getString("session_id"));
+                assertEquals("FORBIDDEN", Uploader.code(up.send("file.upload.pause", "{\"session_id\":\"" + openSession + "\"}")));
+            }
+        }
+        assertArrayEquals(original, download(path, null), "the file is unchanged");
+    }
+
     @Test
     void progressCountsEachChunkOnceAndASessionOutlivesItsConnection() throws Exception {
         byte[] data = random(10 * 1000, 2);

@@ -56,7 +56,7 @@ class VaultProtocolIT {
 
     @Test
     void theSpecsSubscribeAndUnsubscribeExamplesAreConfirmedAndOnlyKnownTopicsAccepted() {
-        try (WsClient c = connect("")) {
+        try (WsClient c = connect("?token=" + admin)) {
             for (String topic : List.of("file_operations", "peer_network", "system", "alerts")) {
                 subscribe(c, topic);
             }
@@ -138,7 +138,7 @@ class VaultProtocolIT {
 
     @Test
     void refusedCredentialsPastTheThresholdRaiseOneSecurityAlertAndThenItsResolution() {
-        try (WsClient c = connect("")) {
+        try (WsClient c = connect("?token=" + admin)) {
             subscribe(c, "alerts");
             c.drain(Duration.ofMillis(1500));
             for (int i = 0; i < 8; i++) {
@@ -155,6 +155,34 @@ class VaultProtocolIT {
             assertIso(d.getString("timestamp"));
             JsonObject resolved = c.next(m -> m.getString("type").equals("security_alert"), T);
             assertEquals("resolved", resolved.getJsonObject("data").getString("level"), "once per crossing, then its end");
+        }
+    }
+
+    /**
+     * Issue 12, item 3: topic subscription permissions (spec/vault.md, Message Validation). Unauthenticated, the
+     * configured topics only (by default all but alerts); after an auth message, alerts too.
+     */
+    @Test
+    void alertsNeedAnAuthenticatedClientTheOtherTopicsDoNot() {
+        try (WsClient c = connect("")) {
+            for (String topic : List.of("file_operations", "peer_network", "system")) {
+                subscribe(c, topic);
+            }
+            c.send("{\"type\":\"subscribe\",\"topic\":\"alerts\"}");
+            JsonObject e = error(c);
+            assertEquals("AUTH_REQUIRED", e.getString("code"));
+            assertTrue(e.getString("message").contains("alerts"), e.toString());
+            c.send("{\"type\":\"ping\"}");
+            c.nextOfType("pong", T);
+            c.send("{\"type\":\"unsubscribe\",\"topic\":\"system\"}");
+            JsonObject r = c.next(m -> m.getString("type").equals("unsubscribed"), T);
+            assertFalse(r.getJsonObject("data").getJsonArray("subscriptions").toString().contains("alerts"), r.toString());
+            c.send("{\"type\":\"auth\",\"token\":\"" + admin + "\"}");
+            c.nextOfType("authenticated", T);
+            subscribe(c, "alerts");
+        }
+        try (WsClient c = connect("?token=" + admin)) {
+            subscribe(c, "alerts");
         }
     }
 

@@ -54,6 +54,36 @@ class WorkflowsIT {
                 + "\"d\":[{\"job\":\"b\",\"pipe\":true},{\"job\":\"c\",\"pipe\":true}],\"e\":[{\"job\":\"d\",\"pipe\":true}]}}";
     }
 
+    /**
+     * Issue 12, item 3: a job's environment is built, not inherited. The shared server runs with the database
+     * password, the first admin's password and the identity provider's settings in its environment; a job that prints
+     * its environment shows none of them, only the allow-list.
+     */
+    @Test
+    void aJobRunningUsrBinEnvSeesOnlyTheAllowListNoneOfTheServersVariables() {
+        Workflows.standalone(server, admin, tag + "-env", "/usr/bin/env");
+        long workflow = Workflows.workflow(server, admin, "{\"name\":\"" + tag + "-env\",\"jobs\":["
+                + "{\"name\":\"env\",\"service\":\"" + tag + "-env\"}]}");
+        try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + admin))) {
+            c.nextOfType("connected", Duration.ofSeconds(10));
+            long execution = Workflows.start(server, admin, workflow);
+            List<JsonObject> frames = Workflows.follow(c, execution, Duration.ofSeconds(60));
+            assertEquals("completed", frames.get(frames.size() - 1).getJsonObject("payload").getString("status"));
+            String output = Workflows.job(Workflows.execution(server, admin, execution), "env").getString("output");
+            Set<String> names = new HashSet<>();
+            for (String line : output.split("\n")) {
+                if (!line.isEmpty()) {
+                    names.add(line.substring(0, line.indexOf('=')));
+                }
+            }
+            assertTrue(names.contains("SWITCHBOARD_DATA_DIRS"), output);
+            assertTrue(Set.of("PATH", "HOME", "LANG", "TZ", "SWITCHBOARD_DATA_DIRS").containsAll(names), "only the allow-list: " + names);
+            assertFalse(output.contains(PayaraServer.ADMIN_PASSWORD), "the first admin's password");
+            assertFalse(output.contains("SWITCHBOARD_DB"), "the database URL and credentials");
+            assertFalse(output.contains(SharedServer.IDP_ISSUER), "the server's own configuration");
+        }
+    }
+
     @Test
     void aDiamondRunsInDependencyOrderAndItsOutputsFlowDownstream() {
         try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + admin))) {

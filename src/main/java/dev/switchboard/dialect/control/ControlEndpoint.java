@@ -2,6 +2,7 @@ package dev.switchboard.dialect.control;
 
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.dialect.Admission;
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.dialect.OpenRefusal;
 import dev.switchboard.dialect.TokenClock;
@@ -27,9 +28,10 @@ import java.util.logging.Logger;
 
 /**
  * The {@code control} dialect at {@code /control/ws} (spec/control.md): push-only. Whatever a client sends is read
- * and ignored, and never closes the connection: text and binary arrive in parts, so no frame is too large to be
- * thrown away; an invalid JSON text is logged at FINE. A token is optional unless {@code control.auth.required}
- * (checked here again: without one, close 1008); a connection made with a token is closed at its {@code exp} (4001).
+ * and ignored, and never closes the connection unless a message is over {@code control.max-message-bytes} (1009,
+ * refused at its frame header before it is buffered, see the transport); an invalid JSON text is logged at FINE. A
+ * token is optional unless {@code control.auth.required} (checked here again: without one, close 1008); a connection
+ * made with a token is closed at its {@code exp} (4001).
  */
 @ServerEndpoint(value = ControlDialect.PATH, configurator = HandshakeConfigurator.class)
 public class ControlEndpoint {
@@ -54,6 +56,11 @@ public class ControlEndpoint {
     @ConfigProperty(name = "control.inspect-max-bytes", defaultValue = "4096")
     int inspectMaxBytes;
 
+    /** Largest inbound message (a frame, or a fragmented message's frames together); larger closes with 1009. */
+    @Inject
+    @ConfigProperty(name = "control.max-message-bytes", defaultValue = "65536")
+    int maxMessageBytes;
+
     private Connection connection;
     private StringBuilder text;
     private boolean tooLong;
@@ -66,8 +73,10 @@ public class ControlEndpoint {
             OpenRefusal.refuse(session, null, "Authentication required", sockets::background);
             return;
         }
+        session.setMaxTextMessageBufferSize(maxMessageBytes);
+        session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         TokenPrincipal token = admission.token();
-        connection = hub.open(DIALECT, token == null ? null : token.getName(), sockets.transport(session));
+        connection = hub.open(DIALECT, token == null ? null : token.getName(), Clearances.of(token), sockets.transport(session));
         connection.whenGone(admission::release);
         if (token != null) {
             connection.whenGone(tokens.closeAtExpiry(connection, token.expiresAt(), 0, null));

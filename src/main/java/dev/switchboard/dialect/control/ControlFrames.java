@@ -50,8 +50,14 @@ final class ControlFrames {
         return total == 0 ? 0 : finished * 100 / total;
     }
 
-    /** What one execution change is on the wire: created, progress (started), completed, failed or cancelled. */
-    static Frame execution(ExecutionChanged changed) {
+    /** What an anonymous connection gets instead of error text (job:failed's error, system:error's message). */
+    static final String WITHHELD = "Details withheld: connect with a token to see them";
+
+    /**
+     * What one execution change is on the wire: created, progress (started), completed, failed or cancelled.
+     * @param reveal whether the receivers are authenticated: only they get a failure's error text
+     */
+    static Frame execution(ExecutionChanged changed, boolean reveal) {
         ExecutionView e = changed.execution();
         JsonObjectBuilder data = run(e).add("workflowId", e.workflowId()).add("executionId", e.id());
         switch (e.status()) {
@@ -72,7 +78,7 @@ final class ControlFrames {
             }
             case FAILED -> {
                 return ControlCodec.encode("job:failed", data.add("status", upper(e.status()))
-                        .add("error", e.error()).add("result", result(changed))
+                        .add("error", reveal ? e.error() : WITHHELD).add("result", result(changed))
                         .add("failedAt", at(e.completedAt())));
             }
             default -> {
@@ -96,14 +102,14 @@ final class ControlFrames {
                 .add("finishedSteps", changed.finishedJobs()).add("totalSteps", changed.totalJobs()).add("jobs", jobs);
     }
 
-    /** A job of the run started or ended: the run's progress, with what happened as the message. */
-    static Frame jobProgress(JobExecutionChanged changed) {
+    /** A job of the run started or ended: the run's progress, with what happened (a failure's error only when {@code reveal}). */
+    static Frame jobProgress(JobExecutionChanged changed, boolean reveal) {
         JobExecutionView j = changed.job();
         String message = switch (j.status()) {
             case PENDING -> "Waiting: " + j.jobName();
             case RUNNING -> "Running " + j.jobName();
             case COMPLETED -> "Completed " + j.jobName();
-            case FAILED -> "Failed " + j.jobName() + (j.error().isEmpty() ? "" : ": " + j.error());
+            case FAILED -> "Failed " + j.jobName() + (j.error().isEmpty() || !reveal ? "" : ": " + j.error());
             case SKIPPED -> "Skipped " + j.jobName();
         };
         return ControlCodec.encode("job:progress", JsonText.object()
@@ -117,8 +123,11 @@ final class ControlFrames {
                 .add("timestamp", WireTime.now()));
     }
 
-    /** A finished job's captured output (and error), line by line, as log entries of the service instance it ran. */
-    static List<Frame> instanceLog(JobExecutionChanged changed) {
+    /**
+     * A finished job's captured output (and error), line by line, as log entries of the service instance it ran.
+     * Without {@code reveal} (anonymous receivers) no line of it: one entry says that there was output, and where.
+     */
+    static List<Frame> instanceLog(JobExecutionChanged changed, boolean reveal) {
         JobExecutionView j = changed.job();
         List<Frame> frames = new ArrayList<>();
         if (!j.status().terminal() || changed.serviceId() == 0) {
@@ -128,6 +137,14 @@ final class ControlFrames {
         String run = ControlCodec.execution(j.executionId());
         String now = WireTime.now();
         String output = j.output() == null ? "" : j.output();
+        boolean failedWithText = j.error() != null && !j.error().isEmpty();
+        if (!reveal) {
+            if (!output.isEmpty() || failedWithText) {
+                frames.add(log(instance, changed.serviceId(), run, j.jobName(), "info", "Output withheld: connect with a "
+                        + "token to see it, or GET /api/executions/" + j.executionId(), now));
+            }
+            return frames;
+        }
         String[] lines = output.isEmpty() ? new String[0] : output.split("\r?\n");
         int shown = Math.min(lines.length, MAX_LOG_LINES);
         for (int i = 0; i < shown; i++) {
@@ -200,8 +217,9 @@ final class ControlFrames {
                 .add("reason", left.reason()).add("offlineAt", WireTime.iso(left.at())));
     }
 
-    static Frame systemError(SystemFault fault) {
+    /** A server fault; its message (which may quote an exception) only when {@code reveal}, its incident id always. */
+    static Frame systemError(SystemFault fault, boolean reveal) {
         return ControlCodec.encode("system:error", JsonText.object().add("errorId", fault.incident())
-                .add("source", fault.source()).add("message", fault.message()).add("timestamp", WireTime.iso(fault.at())));
+                .add("source", fault.source()).add("message", reveal ? fault.message() : WITHHELD).add("timestamp", WireTime.iso(fault.at())));
     }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.cluster.entity.MemberHeartbeat;
 import dev.switchboard.cluster.entity.MemberJoined;
 import dev.switchboard.cluster.entity.MemberLeft;
 import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.ops.entity.SystemFault;
 import dev.switchboard.service.entity.ServiceChanged;
@@ -17,9 +18,14 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
+import java.util.List;
+import java.util.function.Function;
+
 /**
  * Turns domain events into control events for every connected client: encoded once, only when somebody is
  * connected. Execution and job events are observed synchronously (in the order of their run, never blocking).
+ * Job output and fault text reach authenticated connections only: events that carry them are made in two variants,
+ * each encoded once, and anonymous connections get the same events without that text.
  */
 @ApplicationScoped
 public class ControlPushes {
@@ -35,9 +41,22 @@ public class ControlPushes {
         hub.broadcast(ControlEndpoint.DIALECT, frame);
     }
 
+    /** One variant for authenticated connections ({@code true}), one for anonymous ones, each made at most once. */
+    private void broadcast(Function<Boolean, List<Frame>> framesFor) {
+        @SuppressWarnings("unchecked")
+        List<Frame>[] made = new List[2];
+        hub.broadcast(ControlEndpoint.DIALECT, clearance -> {
+            int reveal = clearance == Clearance.ANONYMOUS ? 0 : 1;
+            if (made[reveal] == null) {
+                made[reveal] = framesFor.apply(reveal == 1);
+            }
+            return made[reveal];
+        });
+    }
+
     void onExecution(@Observes ExecutionChanged changed) {
         if (!nobody()) {
-            broadcast(ControlFrames.execution(changed));
+            broadcast(reveal -> List.of(ControlFrames.execution(changed, reveal)));
         }
     }
 
@@ -45,8 +64,13 @@ public class ControlPushes {
         if (nobody() || changed.job().status() == JobStatus.PENDING) {
             return;
         }
-        broadcast(ControlFrames.jobProgress(changed));
-        ControlFrames.instanceLog(changed).forEach(this::broadcast);
+        broadcast(reveal -> {
+            List<Frame> log = ControlFrames.instanceLog(changed, reveal);
+            List<Frame> frames = new java.util.ArrayList<>(log.size() + 1);
+            frames.add(ControlFrames.jobProgress(changed, reveal));
+            frames.addAll(log);
+            return frames;
+        });
     }
 
     void onService(@Observes(during = TransactionPhase.AFTER_SUCCESS) ServiceChanged changed) {
@@ -75,7 +99,7 @@ public class ControlPushes {
 
     void onFault(@ObservesAsync SystemFault fault) {
         if (!nobody()) {
-            broadcast(ControlFrames.systemError(fault));
+            broadcast(reveal -> List.of(ControlFrames.systemError(fault, reveal)));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.dialect.node;
 
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.dialect.Admission;
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.dialect.OpenRefusal;
 import dev.switchboard.dialect.TokenClock;
@@ -9,6 +10,7 @@ import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.control.RateLimit;
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.node.control.NodeIdentity;
 import dev.switchboard.ops.control.Faults;
 import dev.switchboard.service.control.ServiceSearch;
@@ -90,7 +92,7 @@ public class NodeEndpoint {
         session.setMaxTextMessageBufferSize(maxMessageBytes);
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         TokenPrincipal token = admission.token();
-        connection = hub.open(DIALECT, token.getName(), sockets.transport(session));
+        connection = hub.open(DIALECT, token.getName(), Clearances.of(token), sockets.transport(session));
         connection.whenGone(admission::release);
         connection.whenGone(tokens.closeAtExpiry(connection, token.expiresAt(), 0, null));
         rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
@@ -126,11 +128,22 @@ public class NodeEndpoint {
         }
     }
 
-    /** Upload messages run on this connection's reader: a connection's chunks are written in order, and a slow disk slows only its uploader. */
+    /**
+     * Upload messages run on this connection's reader: a connection's chunks are written in order, and a slow disk
+     * slows only its uploader. Every one of them writes (a file area, an upload session), so each needs a writing
+     * role, as the REST writes do: without one, {@code FORBIDDEN} and nothing is touched.
+     */
     private void upload(NodeCodec.Inbound message) {
         String type = message.type();
         jakarta.json.JsonValue payload = message.payload();
         String user = connection.user();
+        if (connection.clearance() != Clearance.PRIVILEGED) {
+            LOG.info(() -> "node.upload.refused reason=role type=" + type + " connection=" + connection.id());
+            String session = type.equals("file.upload.start") ? "" : UploadMessages.sessionIdOrEmpty(payload);
+            hub.send(connection, NodeFrames.uploadError(new UploadException(Uploads.FORBIDDEN, session,
+                    "Uploads need the role admin or operator")));
+            return;
+        }
         try {
             UploadProgress progress = switch (type) {
                 case "file.upload.start" -> uploads.start(user, UploadMessages.start(payload));

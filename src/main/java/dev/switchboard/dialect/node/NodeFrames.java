@@ -3,6 +3,7 @@ package dev.switchboard.dialect.node;
 import dev.switchboard.common.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
+import dev.switchboard.service.entity.ServiceSecrets;
 import dev.switchboard.service.entity.ServiceView;
 import dev.switchboard.upload.entity.UploadException;
 import dev.switchboard.upload.entity.UploadProgress;
@@ -33,7 +34,8 @@ final class NodeFrames {
         return NodeCodec.encode("pong", JsonValue.NULL);
     }
 
-    static Frame servicesUpdated(List<ServiceView> services) {
+    /** @param privileged whether the receivers hold a writing role: everyone else gets the config's secrets masked */
+    static Frame servicesUpdated(List<ServiceView> services, boolean privileged) {
         JsonArrayBuilder list = JsonText.array();
         for (ServiceView s : services) {
             list.add(JsonText.object()
@@ -41,7 +43,7 @@ final class NodeFrames {
                     .add("name", s.name())
                     .add("description", s.description())
                     .add("type", s.type().name())
-                    .add("config", JsonText.parse(s.configJson()))
+                    .add("config", privileged ? JsonText.parse(s.configJson()) : ServiceSecrets.masked(JsonText.parse(s.configJson())))
                     .add("status", s.status().name())
                     .add("created_at", s.createdAt().getEpochSecond())
                     .add("updated_at", s.updatedAt().getEpochSecond()));

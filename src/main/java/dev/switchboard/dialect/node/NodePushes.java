@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.node;
 
 import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.service.entity.ServicesPublished;
 import dev.switchboard.workflow.entity.ExecutionChanged;
@@ -19,8 +20,10 @@ public class NodePushes {
     @Inject
     Hub hub;
 
+    /** Two variants at most, each encoded once: the config in full for writers, with secrets masked for the rest. */
     void onServices(@ObservesAsync ServicesPublished published) {
-        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.servicesUpdated(published.services()));
+        hub.broadcast(NodeEndpoint.DIALECT, clearance -> java.util.List.of(
+                NodeFrames.servicesUpdated(published.services(), clearance == Clearance.PRIVILEGED)));
     }
 
     void onWorkflows(@ObservesAsync WorkflowsPublished published) {

@@ -74,6 +74,15 @@ final class UploadMessages {
         throw new UploadException(Uploads.SESSION_NOT_FOUND, "", "session_id must be a non-empty string");
     }
 
+    /** The session a message names, for an error frame about it; empty when it names none. */
+    static String sessionIdOrEmpty(JsonValue payload) {
+        try {
+            return sessionId(payload);
+        } catch (UploadException e) {
+            return "";
+        }
+    }
+
     private static long integer(JsonObject p, String key, long min, long max) throws UploadException {
         if (p.get(key) instanceof JsonNumber n && n.isIntegral() && n.longValue() >= min && n.longValue() <= max) {
             return n.longValue();

@@ -2,6 +2,7 @@ package dev.switchboard.dialect.rtc;
 
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.dialect.Admission;
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.dialect.OpenRefusal;
 import dev.switchboard.dialect.TokenClock;
@@ -114,7 +115,7 @@ public class RtcEndpoint {
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         TokenPrincipal token = admission.token();
         String user = token.getName();
-        connection = hub.open(DIALECT, user, sockets.transport(session));
+        connection = hub.open(DIALECT, user, Clearances.of(token), sockets.transport(session));
         connection.whenGone(admission::release);
         rateLimit = new RateLimit(ratePerSecond, rateBurst.orElse(ratePerSecond), System.nanoTime());
         hub.send(connection, RtcFrames.welcome(connection.id()));

@@ -28,6 +28,11 @@ final class VaultCodec {
     static final String AUTH_FAILED = "AUTH_FAILED";
     static final String RATE_LIMIT_EXCEEDED = "RATE_LIMIT_EXCEEDED";
     static final String CONNECTION_REFUSED = "CONNECTION_REFUSED";
+    /**
+     * Not in spec/vault.md's list: a topic an unauthenticated client may not subscribe to. Kept apart from
+     * {@code AUTH_FAILED}, which says a token was refused; this one says none was given yet.
+     */
+    static final String AUTH_REQUIRED = "AUTH_REQUIRED";
 
     private static final int MAX_ECHO = 64;
 

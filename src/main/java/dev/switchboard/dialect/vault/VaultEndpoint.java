@@ -5,6 +5,8 @@ import dev.switchboard.auth.control.InvalidTokenException;
 import dev.switchboard.auth.control.TokenVerifier;
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.dialect.Admission;
+import dev.switchboard.common.ConfigLists;
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.dialect.OpenRefusal;
 import dev.switchboard.dialect.TokenClock;
@@ -86,6 +88,15 @@ public class VaultEndpoint {
     @ConfigProperty(name = "vault.auth.timeout-seconds", defaultValue = "10")
     long authTimeoutSeconds;
 
+    /**
+     * The topics a client may subscribe to before it authenticated (spec/vault.md, Message Validation: "topic
+     * subscription permissions"); every other topic needs a token. {@code alerts} is left out by default: security
+     * alerts tell an attacker how their attempts are seen.
+     */
+    @Inject
+    @ConfigProperty(name = "vault.anonymous-topics", defaultValue = "file_operations,peer_network,system")
+    String anonymousTopics;
+
     private Connection connection;
     private RateLimit rateLimit;
     private volatile String user;
@@ -105,7 +116,7 @@ public class VaultEndpoint {
         session.setMaxBinaryMessageBufferSize(maxMessageBytes);
         TokenPrincipal caller = admission.token();
         user = caller == null ? null : caller.getName();
-        connection = hub.open(DIALECT, user, sockets.transport(session, writeTimeoutSeconds));
+        connection = hub.open(DIALECT, user, Clearances.of(caller), sockets.transport(session, writeTimeoutSeconds));
         connection.whenGone(admission::release);
         connection.whenGone(() -> tokenWatch.run());
         rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
@@ -168,6 +179,13 @@ public class VaultEndpoint {
             send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Authentication required before '" + message.type() + "'", connection.id()));
             return;
         }
+        if (message.type().equals("subscribe") && user == null
+                && !ConfigLists.split(java.util.Optional.of(anonymousTopics)).contains(message.topic())) {
+            LOG.fine(() -> "vault.subscribe.refused reason=anonymous topic=" + message.topic() + " connection=" + connection.id());
+            send(VaultCodec.error(VaultCodec.AUTH_REQUIRED, "Topic '" + message.topic() + "' needs an authenticated "
+                    + "connection: send an auth message (or connect with a token) first", connection.id()));
+            return;
+        }
         if (message.type().equals("subscribe")) {
             hub.subscribe(connection, message.topic());
         } else {
@@ -181,6 +199,7 @@ public class VaultEndpoint {
             TokenPrincipal p = verifier.verify(token);
             user = p.getName();
             watchToken(p);
+            connection.clearance(Clearances.of(p));
             if (authDeadline != null) {
                 authDeadline.cancel(false);
             }

@@ -7,6 +7,7 @@ import dev.switchboard.hub.control.Presence;
 import dev.switchboard.hub.control.RateLimit;
 import dev.switchboard.hub.control.SharedRateLimits;
 import dev.switchboard.hub.control.Subscriptions;
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.PresenceChanged;
@@ -19,6 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -66,8 +69,13 @@ public class Hub {
         return presence;
     }
 
+    /** A connection whose clearance follows from the user alone: anonymous without one, else authenticated. */
     public Connection open(String dialect, String user, Transport transport) {
-        return connections.open(dialect, user, transport);
+        return open(dialect, user, user == null ? Clearance.ANONYMOUS : Clearance.AUTHENTICATED, transport);
+    }
+
+    public Connection open(String dialect, String user, Clearance clearance, Transport transport) {
+        return connections.open(dialect, user, clearance, transport);
     }
 
     /** The socket is gone (closed by either side); forget it. Idempotent. */
@@ -161,6 +169,36 @@ public class Hub {
         int accepted = 0;
         for (Connection c : connections.of(dialect)) {
             if (connections.send(c, frame)) {
+                accepted++;
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * Queues for every open connection of a dialect the frames meant for its clearance, in order. {@code framesFor}
+     * is called at most once per clearance, and only for a clearance some connection has, so each variant is encoded
+     * once per broadcast. @return how many connections accepted all of theirs
+     */
+    public int broadcast(String dialect, Function<Clearance, List<Frame>> framesFor) {
+        @SuppressWarnings("unchecked")
+        List<Frame>[] made = new List[Clearance.values().length];
+        int accepted = 0;
+        for (Connection c : connections.of(dialect)) {
+            int level = c.clearance().ordinal();
+            List<Frame> frames = made[level];
+            if (frames == null) {
+                frames = framesFor.apply(c.clearance());
+                made[level] = frames;
+            }
+            boolean all = true;
+            for (Frame f : frames) {
+                if (!connections.send(c, f)) {
+                    all = false; // closed as a slow consumer: the rest would go nowhere
+                    break;
+                }
+            }
+            if (all) {
                 accepted++;
             }
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.hub.control;
 
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
 
@@ -29,9 +30,11 @@ public final class Connection {
     private volatile boolean open = true;
     /** What runs once when the hub forgets the connection; guarded by {@code this}; null once run. */
     private List<Runnable> whenGone = new ArrayList<>(2);
+    private volatile Clearance clearance;
 
-    Connection(String id, String dialect, String user, Transport transport, long nowNanos) {
+    Connection(String id, String dialect, String user, Clearance clearance, Transport transport, long nowNanos) {
         this.id = id;
+        this.clearance = clearance;
         this.dialect = dialect;
         this.user = user;
         this.transport = transport;
@@ -56,6 +59,16 @@ public final class Connection {
     /** The authenticated user name, or {@code null} for an anonymous connection. */
     public String user() {
         return user;
+    }
+
+    /** What this connection may be told (see {@link Clearance}); set at open, raised by a later authentication. */
+    public Clearance clearance() {
+        return clearance;
+    }
+
+    /** A dialect that authenticates after the handshake (vault's {@code auth} message) changes it here. */
+    public void clearance(Clearance clearance) {
+        this.clearance = clearance;
     }
 
     public long openedAtMillis() {

@@ -1,5 +1,6 @@
 package dev.switchboard.hub.control;
 
+import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
@@ -25,8 +26,8 @@ public final class Connections {
         this.outboundQueueMax = outboundQueueMax;
     }
 
-    public Connection open(String dialect, String user, Transport transport) {
-        Connection connection = new Connection(UUID.randomUUID().toString(), dialect, user, transport, System.nanoTime());
+    public Connection open(String dialect, String user, Clearance clearance, Transport transport) {
+        Connection connection = new Connection(UUID.randomUUID().toString(), dialect, user, clearance, transport, System.nanoTime());
         connection.attach(new Outbound(transport, outboundQueueMax, new Outbound.Listener() {
             @Override
             public void written(Frame frame) {

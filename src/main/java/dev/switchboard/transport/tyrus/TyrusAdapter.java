@@ -9,7 +9,8 @@ import java.util.logging.Logger;
 
 /**
  * Payara's fast paths (Tyrus over Grizzly), each measured in the benchmark and each switched by its own setting:
- * incoming frames unmasked eight bytes at a time ({@link TyrusInput}), no idle-timer task per frame for sessions
+ * incoming frames checked and unmasked eight bytes at a time ({@link TyrusInput}; the checks, masking and each
+ * endpoint's message limit before buffering, are made whatever the setting), no idle-timer task per frame for sessions
  * without an idle timeout ({@link TyrusIdleTimer}), finished frames written once per broadcast through Tyrus's
  * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}).
  * Everything here reaches private fields of Tyrus and Grizzly; each piece falls back to the standard path by
@@ -47,9 +48,8 @@ public final class TyrusAdapter implements ContainerAdapter {
 
     @Override
     public void opened(Session session) {
-        if (fastUnmask) {
-            TyrusInput.unmaskEarly(session);
-        }
+        // always: the frame checks (RFC 6455 masking, each endpoint's limit before buffering) are not optional
+        TyrusInput.install(session, fastUnmask);
         if (skipIdleTimer) {
             TyrusIdleTimer.skipWhenUnused(session);
         }

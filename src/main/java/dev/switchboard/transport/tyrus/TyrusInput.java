@@ -2,6 +2,7 @@ package dev.switchboard.transport.tyrus;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
@@ -10,20 +11,28 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Unmasks a connection's incoming frames before Tyrus parses them. Tyrus unmasks one byte at a time through a
- * masker whose position is a {@code volatile} field, so every byte of client data costs a memory fence: half of the
- * server's CPU during an upload of 1 MiB chunks in our profiles. Under the servlet container Tyrus reads the
- * upgraded connection from a {@link ServletInputStream} held in a private field of
- * {@code TyrusHttpUpgradeHandler}; this puts a stream there that hands Tyrus the same frames already unmasked
- * ({@link FrameUnmasker}, eight bytes at a time), which Tyrus then copies without a mask.
+ * Reads a connection's incoming frames before Tyrus parses them: checks each frame header the moment it is
+ * complete, and unmasks the payload eight bytes at a time. Under the servlet container Tyrus reads the upgraded
+ * connection from a {@link ServletInputStream} held in a private field of {@code TyrusHttpUpgradeHandler}; this
+ * puts a stream there that hands Tyrus the same frames ({@link FrameUnmasker}).
+ *
+ * <p>The checks: Tyrus accepts unmasked client frames (RFC 6455 §5.1 says a server must close the connection) and
+ * applies an endpoint's {@code setMaxTextMessageBufferSize}/{@code setMaxBinaryMessageBufferSize} only once it has
+ * buffered the whole frame, up to the container-wide {@code incoming-buffer-size} (10 MB, which {@code /api/ws}
+ * uploads need) on every path, the unauthenticated ones included. Here an unmasked frame closes the connection with
+ * 1002, and a frame header announcing more than the session's own limit (a frame, or a fragmented message's frames
+ * together) closes it with 1009 before any of the payload is read. The limits are read from the session at every
+ * header, so whatever sets them in {@code @OnOpen} is obeyed. The checks run whatever
+ * {@code switchboard.tyrus.fast-unmask} says; that setting only chooses whether this stream or Tyrus unmasks.</p>
+ *
+ * <p>Unmasking: Tyrus unmasks one byte at a time through a masker whose position is a {@code volatile} field, so
+ * every byte of client data costs a memory fence: half of the server's CPU during an upload of 1 MiB chunks in our
+ * profiles. Frames handed on unmasked are copied by Tyrus without a mask.</p>
  *
  * <p>It must be put in place before the first frame is read. Tyrus calls the endpoint's {@code @OnOpen} while it
- * makes the connection, and starts reading only after that returns, so {@link #unmaskEarly} is called from there
+ * makes the connection, and starts reading only after that returns, so {@link #install} is called from there
  * (through {@link Sockets#transport}); it does nothing when the handler has already buffered input. On any other
- * container or Tyrus version, or with {@code switchboard.tyrus.fast-unmask=false}, nothing changes.</p>
- *
- * <p>Tyrus itself accepts unmasked client frames (RFC 6455 says a server must not); this stream passes them to it
- * unchanged, so that behaviour is as before.</p>
+ * container or Tyrus version nothing changes (and the checks above are not made: logged once).</p>
  */
 final class TyrusInput extends ServletInputStream {
 
@@ -32,14 +41,20 @@ final class TyrusInput extends ServletInputStream {
     private static volatile boolean announced;
 
     private final ServletInputStream in;
-    private final FrameUnmasker unmasker = new FrameUnmasker();
+    private final FrameUnmasker unmasker;
+    private final Session session;
+    /** Set once a frame broke the rules: the connection is being closed and nothing more reaches Tyrus. */
+    private boolean refused;
 
-    TyrusInput(ServletInputStream in) {
+    TyrusInput(ServletInputStream in, Session session, boolean unmask) {
         this.in = in;
+        this.session = session;
+        this.unmasker = new FrameUnmasker(unmask, session == null ? FrameUnmasker.Limits.NONE
+                : text -> text ? session.getMaxTextMessageBufferSize() : session.getMaxBinaryMessageBufferSize());
     }
 
-    /** Gives the session's upgraded connection a stream that unmasks; call it from {@code @OnOpen}. */
-    static void unmaskEarly(Session session) {
+    /** Gives the session's upgraded connection the checking (and, with {@code unmask}, unmasking) stream; call it from {@code @OnOpen}. */
+    static void install(Session session, boolean unmask) {
         if (unavailable) {
             return;
         }
@@ -49,17 +64,21 @@ final class TyrusInput extends ServletInputStream {
             Field buf = typed(TyrusInternals.declared(handler, TyrusInternals.UPGRADE_HANDLER, "buf"), java.nio.ByteBuffer.class);
             Object current = is.get(handler);
             if (buf.get(handler) == null && current instanceof ServletInputStream stream && !(current instanceof TyrusInput)) {
-                is.set(handler, new TyrusInput(stream));
+                is.set(handler, new TyrusInput(stream, session, unmask));
                 if (!announced) {
                     announced = true;
-                    LOG.info("tyrus.fast-unmask active");
+                    LOG.info("tyrus.frame-guard active fast-unmask=" + unmask);
+                    if (unmask) {
+                        LOG.info("tyrus.fast-unmask active");
+                    }
                 }
             } else {
-                LOG.fine(() -> "tyrus.fast-unmask skipped for a connection that has already read input");
+                LOG.fine(() -> "tyrus.frame-guard skipped for a connection that has already read input");
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             unavailable = true;
-            LOG.log(Level.INFO, "tyrus.fast-unmask unavailable, Tyrus unmasks as usual: " + e);
+            LOG.log(Level.WARNING, "tyrus.frame-guard unavailable: unmasked client frames are accepted and endpoint "
+                    + "message limits apply only after Tyrus buffered a frame (up to incoming-buffer-size); " + e);
         }
     }
 
@@ -71,11 +90,16 @@ final class TyrusInput extends ServletInputStream {
     }
 
     /**
-     * Reads into {@code b[off + held ..]} and unmasks in place to {@code b[off ..]}; may return 0 when all that came
-     * was part of a frame header.
+     * Reads into {@code b[off + held ..]} and passes the frames on to {@code b[off ..]}; may return 0 when all that
+     * came was part of a frame header. After a frame broke the rules, the connection is closed with the code the
+     * rule names and everything read after it is dropped (Tyrus gets 0 bytes).
      */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        if (refused) {
+            int n = in.read(b, off, len);
+            return n < 0 ? n : 0;
+        }
         int held = unmasker.held();
         if (len <= held) {
             throw new IOException("Tyrus input buffer exceeded");
@@ -84,7 +108,27 @@ final class TyrusInput extends ServletInputStream {
         if (n <= 0) {
             return n;
         }
-        return unmasker.unmask(b, off, off + held, n);
+        try {
+            return unmasker.unmask(b, off, off + held, n);
+        } catch (FrameUnmasker.Violation v) {
+            refused = true;
+            refuse(v);
+            return 0;
+        }
+    }
+
+    /** Closes with the violation's code; Tyrus sends the close frame and then closes the socket. */
+    private void refuse(FrameUnmasker.Violation v) throws IOException {
+        String id = session == null ? "?" : session.getId();
+        LOG.info(() -> "ws.frame.refused code=" + v.code() + " reason=\"" + v.getMessage() + "\" session=" + id);
+        if (session == null) {
+            throw new IOException(v.getMessage());
+        }
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(v.code()), v.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "ws.frame.refused close failed session=" + id, e);
+        }
     }
 
     @Override
@@ -96,6 +140,9 @@ final class TyrusInput extends ServletInputStream {
     @Override
     public int available() throws IOException {
         int n = in.available();
+        if (refused) {
+            return n;
+        }
         return n == 0 ? 0 : n + unmasker.held();
     }
 

@@ -52,6 +52,8 @@ public class Uploads {
     public static final String UPLOAD_START_FAILED = "UPLOAD_START_FAILED";
     /** Not in spec/node.md's list: a chunk for a paused session (documented in the README). */
     public static final String SESSION_PAUSED = "SESSION_PAUSED";
+    /** Not in spec/node.md's list: an upload message from a caller without a writing role (documented in the README). */
+    public static final String FORBIDDEN = "FORBIDDEN";
 
     private static final List<UploadStatus> OPEN = List.of(UploadStatus.ACTIVE, UploadStatus.PAUSED);
 

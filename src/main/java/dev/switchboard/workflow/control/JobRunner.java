@@ -17,12 +17,14 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one workflow job by its service's type. STANDALONE: the service's executable (no shell) with the job's
- * input, or the piped upstream jobs' STDOUT, on STDIN; STDOUT and STDERR go to files in the execution's folder
+ * input, or the piped upstream jobs' STDOUT, on STDIN, in an environment of its own ({@link #environment}); STDOUT and STDERR go to files in the execution's folder
  * and are captured up to {@code workflow.output.max-bytes}; a non-zero exit or the timeout fails the job.
  * DATA: completes at once, its output is the service's file area for downstream jobs. DOCKER: the same contract
  * with a container instead of a process ({@link ContainerRunner}).
@@ -80,8 +82,10 @@ public class JobRunner {
                 .redirectInput(stdin.toFile())
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
-        builder.environment().put("SWITCHBOARD_DATA_DIRS", String.join(java.io.File.pathSeparator,
-                dataDirs.stream().map(Path::toString).toList()));
+        Map<String, String> env = builder.environment();
+        Map<String, String> built = environment(System.getenv(), dataDirs);
+        env.clear();
+        env.putAll(built);
         Process process;
         try {
             process = builder.start();
@@ -110,6 +114,27 @@ public class JobRunner {
         } finally {
             running.remove(stopProcess);
         }
+    }
+
+    /** The server's variables a job may see; everything else in the server's environment stays with the server. */
+    static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "TZ");
+
+    /**
+     * A STANDALONE job's whole environment, built rather than inherited: the server's environment holds the database
+     * password, the first admin's password, perhaps the signing key, and a job is whatever program a service names.
+     * Only {@link #INHERITED} pass (when the server has them), plus {@code SWITCHBOARD_DATA_DIRS}. A STANDALONE
+     * service's config has no variables of its own (only DOCKER's {@code config.env} is defined).
+     */
+    static Map<String, String> environment(Map<String, String> server, List<Path> dataDirs) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : INHERITED) {
+            String value = server.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        env.put("SWITCHBOARD_DATA_DIRS", String.join(java.io.File.pathSeparator, dataDirs.stream().map(Path::toString).toList()));
+        return env;
     }
 
     /** Terminates a process and its children: politely, then for good. */

@@ -39,7 +39,7 @@ class ControlFramesTest {
 
     @Test
     void progressIsTheShareOfFinishedJobs() {
-        JsonObject p = json(ControlFrames.jobProgress(finished("", "")));
+        JsonObject p = json(ControlFrames.jobProgress(finished("", ""), true));
         assertEquals("job:progress", p.getString("event"));
         assertEquals(50, p.getJsonObject("data").getInt("percent"));
         assertEquals(ControlCodec.workflow(4), p.getJsonObject("data").getString("jobId"));
@@ -52,7 +52,7 @@ class ControlFramesTest {
         for (int i = 0; i < 500; i++) {
             big.append("line ").append(i).append('\n');
         }
-        List<Frame> frames = ControlFrames.instanceLog(finished(big.toString(), "exit 3"));
+        List<Frame> frames = ControlFrames.instanceLog(finished(big.toString(), "exit 3"), true);
         assertEquals(ControlFrames.MAX_LOG_LINES + 2, frames.size());
         JsonObject first = json(frames.get(0)).getJsonObject("data");
         assertEquals("line 0", first.getString("message"));
@@ -61,5 +61,22 @@ class ControlFramesTest {
         JsonObject error = json(frames.get(frames.size() - 1)).getJsonObject("data");
         assertEquals("error", error.getString("level"));
         assertEquals("exit 3", error.getString("message"));
+    }
+
+    @Test
+    void anonymousReceiversGetTheEventsWithoutOutputOrErrorText() {
+        JobExecutionChanged failed = finished("db-password=hunter2\nmore", "Exit code 3: secret stack trace");
+        List<Frame> log = ControlFrames.instanceLog(failed, false);
+        assertEquals(1, log.size(), "one entry saying output was withheld");
+        String text = log.get(0).text();
+        assertTrue(text.contains("withheld") && !text.contains("hunter2") && !text.contains("stack trace"), text);
+        JsonObject progress = json(ControlFrames.jobProgress(failed, false)).getJsonObject("data");
+        assertEquals("Failed step", progress.getString("message"));
+        assertEquals("FAILED", progress.getString("stepStatus"));
+        assertTrue(ControlFrames.instanceLog(finished("", ""), false).isEmpty(), "nothing to withhold, nothing sent");
+        JsonObject fault = json(ControlFrames.systemError(new dev.switchboard.ops.entity.SystemFault("rest",
+                "NullPointerException at Secret.java:12", "inc-1", Instant.EPOCH), false)).getJsonObject("data");
+        assertEquals("inc-1", fault.getString("errorId"));
+        assertEquals(ControlFrames.WITHHELD, fault.getString("message"));
     }
 }

@@ -48,7 +48,7 @@ class TyrusInputTest {
     /** Feeds {@code wire} to the stream in pieces of the given sizes, reading with buffers sized like Tyrus's. */
     static byte[] readThrough(byte[] wire, Random random, int maxPiece) throws IOException {
         Pieces source = new Pieces(wire, random, maxPiece);
-        TyrusInput input = new TyrusInput(source);
+        TyrusInput input = new TyrusInput(source, null, true);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (!source.isFinished()) {
             int available = input.available();
@@ -82,8 +82,7 @@ class TyrusInputTest {
                 random.nextBytes(key);
                 int opcode = random.nextInt(4) == 0 ? 0x9 : 0x1;
                 boolean rsv1 = random.nextBoolean();
-                boolean clientMasked = random.nextInt(10) != 0; // one in ten unmasked: passed through as it came
-                masked.writeBytes(frame(opcode, true, rsv1, payload, clientMasked ? key : null));
+                masked.writeBytes(frame(opcode, true, rsv1, payload, key));
                 plain.writeBytes(frame(opcode, true, rsv1, payload, null));
             }
             int maxPiece = 1 + random.nextInt(random.nextBoolean() ? 20 : 70000);
@@ -115,7 +114,7 @@ class TyrusInputTest {
         byte[] payload = new byte[300];
         Arrays.fill(payload, (byte) 'x');
         byte[] wire = frame(1, true, false, payload, key);
-        TyrusInput input = new TyrusInput(new Pieces(wire, null, 5));
+        TyrusInput input = new TyrusInput(new Pieces(wire, null, 5), null, true);
         byte[] buffer = new byte[64];
         assertEquals(0, input.read(buffer), "five bytes of an eight-byte header: nothing to hand on yet");
         assertEquals(10, input.available(), "what the source has plus the held header");
