@@ -2,6 +2,7 @@ package dev.switchboard.dialect;
 
 import dev.switchboard.common.ClientAddresses;
 import dev.switchboard.common.JsonText;
+import dev.switchboard.common.Meters;
 
 import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.auth.control.InvalidTokenException;
@@ -63,6 +64,20 @@ public class HandshakeGuard extends HttpFilter {
     @Inject
     ClientAddresses clients;
 
+    private Meters.Counter refusals;
+
+    @Inject
+    void meters(Meters meters) {
+        refusals = meters.counter("switchboard_handshake_refusals_total",
+                "WebSocket handshakes refused, by reason (path, origin, token_missing, token_invalid, limit, address_limit, rate)", "reason");
+    }
+
+    private void refused(String reason) {
+        if (refusals != null) {
+            refusals.increment(reason);
+        }
+    }
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -74,11 +89,13 @@ public class HandshakeGuard extends HttpFilter {
         Dialect dialect = path == null ? null : dialects.at(path);
         if (dialect == null) {
             LOG.info(() -> "ws.handshake.refused reason=path path=\"" + printable(request.getRequestURI()) + "\"");
+            refused("path");
             refuse(response, HttpServletResponse.SC_NOT_FOUND, "Not a WebSocket endpoint");
             return;
         }
         if (!origins.allowed(request.getHeader("Origin"), request.getHeader("Host"), dialect.origins())) {
             LOG.info(() -> "ws.handshake.refused reason=origin path=" + dialect.path());
+            refused("origin");
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
@@ -88,6 +105,7 @@ public class HandshakeGuard extends HttpFilter {
         String rejected = null;
         if (token == null) {
             if (auth == Dialect.Auth.REQUIRED) {
+                refused("token_missing");
                 refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Missing authentication token");
                 return;
             }
@@ -98,6 +116,7 @@ public class HandshakeGuard extends HttpFilter {
                 failures.record();
                 LOG.info(() -> "ws.handshake.refused reason=token detail=\"" + e.getMessage() + "\" path=" + dialect.path());
                 if (auth != Dialect.Auth.IN_BAND) {
+                    refused("token_invalid");
                     refuse(response, HttpServletResponse.SC_UNAUTHORIZED, "Invalid authentication token");
                     return;
                 }
@@ -114,6 +133,7 @@ public class HandshakeGuard extends HttpFilter {
             if (r.retryAfterSeconds() > 0) {
                 response.setHeader("Retry-After", String.valueOf(r.retryAfterSeconds()));
             }
+            refused(r.status() == 503 ? "limit" : r.retryAfterSeconds() > 0 ? "rate" : "address_limit");
             refuse(response, r.status(), r.message());
             return;
         }

@@ -93,12 +93,28 @@ class OpsIT {
     }
 
     @Test
+    void refusedHandshakesAreCountedByReason() throws Exception {
+        long before = metricOrZero("switchboard_handshake_refusals_total", "reason=\"path\"");
+        var request = java.net.http.HttpRequest.newBuilder(server.http("/api/ws;x=1"))
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13").build();
+        var reply = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, reply.statusCode(), reply.body());
+        assertEquals(before + 1, metric("switchboard_handshake_refusals_total", "reason=\"path\""));
+    }
+
+    @Test
     void openApiDocumentIsServed() {
         Api.Reply r = Api.get(server, "/openapi");
         assertEquals(200, r.status());
         for (String path : new String[] {"/api/auth/login", "/api/services", "/api/workflows/{id}/executions", "/api/executions/{id}/cancel"}) {
             assertTrue(r.body().contains(path), path + " in " + r.body());
         }
+    }
+
+    private long metricOrZero(String name, String labels) {
+        String series = Pattern.quote(name + "{" + labels + "}");
+        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(Api.get(server, "/metrics").body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     /** One sample of a family; {@code labels} is the exact label text inside the braces, or null for none. */
