@@ -13,7 +13,8 @@ import java.time.Duration;
 /** Plain HTTP calls against a running server. */
 public final class Api {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as browsers speak it to a cleartext server: the default tries an h2c upgrade, which Grizzly drops under load
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Status and body of a response; the body parsed when it is a JSON object. */
     public record Reply(int status, String body) {

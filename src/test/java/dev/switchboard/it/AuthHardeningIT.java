@@ -58,7 +58,7 @@ class AuthHardeningIT {
 
     private static final String ISSUER = "https://rotating-idp.it.example/realms/main";
     private static final String AUDIENCE = "switchboard-hardening-it";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private static HttpServer jwksServer;
     private static final AtomicInteger JWKS_FETCHES = new AtomicInteger();

@@ -63,7 +63,7 @@ class AuthIT {
         assertEquals(413, declared.status(), declared.body());
         assertTrue(declared.json().getString("error").contains("4096"), declared.body());
         // chunked: no Content-Length to refuse on, so the read itself stops at the cap
-        HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.http("/api/auth/login"))
+        HttpResponse<String> chunked = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(server.http("/api/auth/login"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -97,7 +97,7 @@ class OpsIT {
         long before = metricOrZero("switchboard_handshake_refusals_total", "reason=\"path\"");
         var request = java.net.http.HttpRequest.newBuilder(server.http("/api/ws;x=1"))
                 .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13").build();
-        var reply = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        var reply = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(404, reply.statusCode(), reply.body());
         assertEquals(before + 1, metric("switchboard_handshake_refusals_total", "reason=\"path\""));
     }

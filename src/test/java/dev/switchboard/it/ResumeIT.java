@@ -109,7 +109,7 @@ class ResumeIT {
                 }
                 assertEquals(Uploader.sha256(data), resumed.complete(session).getString("file_hash"));
             }
-            java.net.http.HttpResponse<byte[]> file = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpResponse<byte[]> file = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
                     java.net.http.HttpRequest.newBuilder(server.http("/api/services/" + dataService + "/files/crash/data.bin"))
                             .header("Authorization", "Bearer " + again).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());

@@ -56,7 +56,7 @@ class UploadsIT {
         if (range != null) {
             b.header("Range", range);
         }
-        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(range == null ? 200 : 206, r.statusCode());
         return r.body();
     }
