@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.rtc;
 
 import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.common.JsonText;
 import dev.switchboard.transport.Sockets;
@@ -102,7 +103,7 @@ public class RtcEndpoint {
         Principal principal = session.getUserPrincipal();
         // the guard requires a token on this path; a session without one would be a misconfiguration
         String user = principal == null ? "anonymous" : principal.getName();
-        connection = hub.open(DIALECT, user, sockets.transport(session));
+        connection = hub.open(DIALECT, user, Clearances.of(principal), sockets.transport(session));
         rateLimit = new RateLimit(ratePerSecond, rateBurst.orElse(ratePerSecond), System.nanoTime());
         hub.send(connection, RtcFrames.welcome(connection.id()));
         hub.presence().opened(user, connection.id());

@@ -2,6 +2,7 @@ package dev.switchboard.dialect.workspace;
 
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.chat.control.ChatMessages;
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
@@ -134,7 +135,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         userId = "ws_user_" + System.currentTimeMillis() + "_" + USER_IDS.incrementAndGet();
         rateLimit = hub.userRateLimit(DIALECT, name, ratePerSecond, Math.max(1, rateBurst));
         holdsRateLimit = true;
-        connection = hub.open(DIALECT, authenticated ? name : null, sockets.transport(session));
+        connection = hub.open(DIALECT, authenticated ? name : null, Clearances.of(principal), sockets.transport(session));
         connection.closeWhenIdleFor(Duration.ofSeconds(idleTimeoutSeconds));
         admission.evicted().forEach(m -> m.evict("Username taken by its signed-in owner"));
         if (evictedFor != null) {
