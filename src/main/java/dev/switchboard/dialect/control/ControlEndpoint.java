@@ -25,7 +25,9 @@ import java.util.logging.Logger;
 /**
  * The {@code control} dialect at {@code /control/ws} (spec/control.md): push-only. Whatever a client sends is read
  * in parts and ignored, and does not close the connection unless a message is over {@code control.max-message-bytes}
- * (1009, refused at its frame header before it is buffered, see the transport); an invalid JSON text is logged at FINE. A token is optional unless {@code control.auth.required}.
+ * (1009, refused at its frame header before it is buffered, see the transport); an invalid JSON text is logged at
+ * FINE. A token is optional unless {@code control.auth.required}; without one, job output and error text are withheld
+ * ({@link ControlPushes}).
  */
 @ServerEndpoint(value = "/control/ws", configurator = HandshakeConfigurator.class)
 public class ControlEndpoint {
