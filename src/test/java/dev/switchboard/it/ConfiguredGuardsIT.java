@@ -39,12 +39,7 @@ class ConfiguredGuardsIT {
 
     @Test
     void withoutFastUnmaskingAnUnmaskedFrameStillCloses1002OnEveryDialect() throws Exception {
-        for (Map.Entry<String, String> path : FrameGuard.paths(token).entrySet()) {
-            try (RawWebSocket raw = RawWebSocket.open(server.port(), path.getValue(), Map.of(), 0)) {
-                assertEquals(101, raw.handshake().status(), path.getKey());
-                assertEquals(1002, FrameGuard.closeCodeAfter(raw, FrameGuard.unmasked("{\"type\":\"ping\"}")), path.getKey());
-            }
-        }
+        FrameGuard.assertUnmaskedFramesClose1002(server, token);
         assertTrue(server.log().contains("tyrus.frame-guard active fast-unmask=false"), "the checking stream was in place");
     }
 

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** Raw frames a conforming client never sends, and how the server's close is read back. */
 final class FrameGuard {
 
@@ -22,6 +24,16 @@ final class FrameGuard {
         paths.put("control", "/control/ws");
         paths.put("workspace", "/workspace/ws?username=guard" + ThreadLocalRandom.current().nextInt(1_000_000));
         return paths;
+    }
+
+    /** RFC 6455 §5.1 on every dialect path of a server: an unmasked frame right after the handshake closes with 1002. */
+    static void assertUnmaskedFramesClose1002(PayaraServer server, String token) throws IOException {
+        for (Map.Entry<String, String> path : paths(token).entrySet()) {
+            try (RawWebSocket raw = RawWebSocket.open(server.port(), path.getValue(), Map.of(), 0)) {
+                assertEquals(101, raw.handshake().status(), path.getKey());
+                assertEquals(1002, closeCodeAfter(raw, unmasked("{\"type\":\"ping\"}")), path.getKey());
+            }
+        }
     }
 
     /** A final text frame as a broken client would send it: no mask bit, no key, payload in clear. */

@@ -28,12 +28,7 @@ class FrameGuardIT {
     /** RFC 6455 §5.1: a server MUST close the connection upon receiving an unmasked client frame (1002). */
     @Test
     void anUnmaskedFrameCloses1002OnEveryDialect() throws Exception {
-        for (Map.Entry<String, String> path : FrameGuard.paths(token).entrySet()) {
-            try (RawWebSocket raw = RawWebSocket.open(server.port(), path.getValue(), Map.of(), 0)) {
-                assertEquals(101, raw.handshake().status(), path.getKey());
-                assertEquals(1002, FrameGuard.closeCodeAfter(raw, FrameGuard.unmasked("{\"type\":\"ping\"}")), path.getKey());
-            }
-        }
+        FrameGuard.assertUnmaskedFramesClose1002(server, token);
     }
 
     /** The case: a 10 MB header on the unauthenticated control path, and no payload ever. */

@@ -30,8 +30,9 @@ import java.util.logging.Logger;
  * The {@code control} dialect at {@code /control/ws} (spec/control.md): push-only. Whatever a client sends is read
  * and ignored, and never closes the connection unless a message is over {@code control.max-message-bytes} (1009,
  * refused at its frame header before it is buffered, see the transport); an invalid JSON text is logged at FINE. A
- * token is optional unless {@code control.auth.required} (checked here again: without one, close 1008); a connection
- * made with a token is closed at its {@code exp} (4001).
+ * token is optional unless {@code control.auth.required} (checked here again: without one, close 1008); without one,
+ * job output and error text are withheld ({@link ControlPushes}); a connection made with a token is closed at its
+ * {@code exp} (4001).
  */
 @ServerEndpoint(value = ControlDialect.PATH, configurator = HandshakeConfigurator.class)
 public class ControlEndpoint {

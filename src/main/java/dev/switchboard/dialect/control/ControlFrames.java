@@ -28,6 +28,8 @@ final class ControlFrames {
     /** Lines of one job's output that become {@code instance:log} entries; the rest is summarised in one more entry. */
     static final int MAX_LOG_LINES = 200;
     private static final int MAX_LOG_LINE = 2000;
+    /** What an anonymous connection gets instead of error text (job:failed's error, system:error's message). */
+    static final String WITHHELD = "Details withheld: connect with a token to see them";
 
     private ControlFrames() {
     }
@@ -49,9 +51,6 @@ final class ControlFrames {
     static int percent(int finished, int total) {
         return total == 0 ? 0 : finished * 100 / total;
     }
-
-    /** What an anonymous connection gets instead of error text (job:failed's error, system:error's message). */
-    static final String WITHHELD = "Details withheld: connect with a token to see them";
 
     /**
      * What one execution change is on the wire: created, progress (started), completed, failed or cancelled.
@@ -102,7 +101,7 @@ final class ControlFrames {
                 .add("finishedSteps", changed.finishedJobs()).add("totalSteps", changed.totalJobs()).add("jobs", jobs);
     }
 
-    /** A job of the run started or ended: the run's progress, with what happened (a failure's error only when {@code reveal}). */
+    /** A job of the run started or ended: the run's progress and what happened (a failure's error only when {@code reveal}). */
     static Frame jobProgress(JobExecutionChanged changed, boolean reveal) {
         JobExecutionView j = changed.job();
         String message = switch (j.status()) {
@@ -220,6 +219,7 @@ final class ControlFrames {
     /** A server fault; its message (which may quote an exception) only when {@code reveal}, its incident id always. */
     static Frame systemError(SystemFault fault, boolean reveal) {
         return ControlCodec.encode("system:error", JsonText.object().add("errorId", fault.incident())
-                .add("source", fault.source()).add("message", reveal ? fault.message() : WITHHELD).add("timestamp", WireTime.iso(fault.at())));
+                .add("source", fault.source()).add("message", reveal ? fault.message() : WITHHELD)
+                .add("timestamp", WireTime.iso(fault.at())));
     }
 }

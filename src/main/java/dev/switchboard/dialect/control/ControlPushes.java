@@ -18,6 +18,7 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -66,7 +67,7 @@ public class ControlPushes {
         }
         broadcast(reveal -> {
             List<Frame> log = ControlFrames.instanceLog(changed, reveal);
-            List<Frame> frames = new java.util.ArrayList<>(log.size() + 1);
+            List<Frame> frames = new ArrayList<>(log.size() + 1);
             frames.add(ControlFrames.jobProgress(changed, reveal));
             frames.addAll(log);
             return frames;

@@ -38,12 +38,13 @@ final class NodeFrames {
     static Frame servicesUpdated(List<ServiceView> services, boolean privileged) {
         JsonArrayBuilder list = JsonText.array();
         for (ServiceView s : services) {
+            JsonValue config = JsonText.parse(s.configJson());
             list.add(JsonText.object()
                     .add("id", String.valueOf(s.id()))
                     .add("name", s.name())
                     .add("description", s.description())
                     .add("type", s.type().name())
-                    .add("config", privileged ? JsonText.parse(s.configJson()) : ServiceSecrets.masked(JsonText.parse(s.configJson())))
+                    .add("config", privileged ? config : ServiceSecrets.masked(config))
                     .add("status", s.status().name())
                     .add("created_at", s.createdAt().getEpochSecond())
                     .add("updated_at", s.updatedAt().getEpochSecond()));

@@ -3,8 +3,8 @@ package dev.switchboard.dialect.workspace;
 import dev.switchboard.auth.control.Users;
 import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.chat.control.ChatMessages;
-import dev.switchboard.auth.entity.TokenPrincipal;
 import dev.switchboard.dialect.Admission;
+import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
 import dev.switchboard.dialect.OpenRefusal;
 import dev.switchboard.dialect.TokenClock;
@@ -145,7 +145,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         userId = "ws_user_" + System.currentTimeMillis() + "_" + USER_IDS.incrementAndGet();
         rateLimit = hub.userRateLimit(DIALECT, name, ratePerSecond, Math.max(1, rateBurst));
         holdsRateLimit = true;
-        connection = hub.open(DIALECT, authenticated ? name : null, sockets.transport(session));
+        connection = hub.open(DIALECT, authenticated ? name : null, Clearances.of(principal), sockets.transport(session));
         connection.whenGone(handshake::release);
         if (authenticated) {
             connection.whenGone(tokens.closeAtExpiry(connection, principal.expiresAt(), 0, null));

@@ -69,7 +69,10 @@ public class Hub {
         return presence;
     }
 
-    /** A connection whose clearance follows from the user alone: anonymous without one, else authenticated. */
+    /**
+     * A connection whose clearance follows from the user alone: anonymous without one, else authenticated (never
+     * privileged). For callers whose user, when set, is a verified token's; the dialects pass their own.
+     */
     public Connection open(String dialect, String user, Transport transport) {
         return open(dialect, user, user == null ? Clearance.ANONYMOUS : Clearance.AUTHENTICATED, transport);
     }
