@@ -230,7 +230,7 @@ public class TokenVerifier {
         }
         JWSHeader header = jwt.getHeader();
         if (!ALLOWED.contains(header.getAlgorithm())) {
-            throw new InvalidTokenException("algorithm not allowed: " + header.getAlgorithm());
+            throw new InvalidTokenException("algorithm not allowed: " + printable(String.valueOf(header.getAlgorithm())));
         }
         String iss = claims.getIssuer();
         if (iss == null) {
@@ -238,10 +238,10 @@ public class TokenVerifier {
         }
         boolean local = iss.equals(issuer.issuer());
         if (!local && (idpKeys == null || !iss.equals(trustedIdp))) {
-            throw new InvalidTokenException("untrusted issuer " + iss);
+            throw new InvalidTokenException("untrusted issuer " + printable(iss));
         }
         if (!(local ? ownSignatureValid(jwt) : idpSignatureValid(jwt))) {
-            throw new InvalidTokenException("signature not valid for issuer " + iss);
+            throw new InvalidTokenException("signature not valid for issuer " + printable(iss));
         }
         Instant now = Instant.now();
         Date exp = claims.getExpirationTime();
@@ -383,6 +383,12 @@ public class TokenVerifier {
             node = map.get(part);
         }
         return node;
+    }
+
+    /** Claims are the caller's text and the reason goes to the log: no line breaks or quotes, and not too much of it. */
+    private static String printable(String text) {
+        String cleaned = text.replaceAll("[^\\w.:/@|-]", "?");
+        return cleaned.length() <= 120 ? cleaned : cleaned.substring(0, 120) + "...";
     }
 
     private static boolean present(Optional<String> value) {
