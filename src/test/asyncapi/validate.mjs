@@ -200,7 +200,7 @@ function checkFrames(document, ajv, dir) {
             failures.push(`  ${id} frame fails its schema (${record.test ?? '?'}):\n    ${clip(record.text)}\n${why}`);
         }
         total += frames;
-        const seen = channel.messages.filter(m => m.count > 0).map(m => `${m.name}×${m.count}`);
+        const seen = channel.messages.filter(m => m.count > 0).map(m => `${m.id}×${m.count}`);
         const unseen = channel.messages.filter(m => m.count === 0 && m.sent).map(m => m.id);
         console.log(`asyncapi: ${id}: ${frames} frame(s) checked; ${seen.join(', ')}`);
         if (unseen.length) {
