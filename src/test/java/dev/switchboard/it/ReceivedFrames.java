@@ -3,6 +3,7 @@ package dev.switchboard.it;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -13,10 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Records the text frames the server sends to the IT clients ({@link WsClient}, {@link RawWebSocket}), one file per
@@ -26,12 +31,17 @@ import java.util.TreeSet;
  * Bounded: a frame's shape (its field paths and the values of its code and status fields) is recorded at most
  * {@value #PER_SHAPE} times per dialect, frames over {@value #MAX_FRAME_CHARS} characters are left out, and a file
  * stops growing at {@value #MAX_FILE_BYTES} bytes. Recording never fails a test: an I/O problem switches it off.
+ * <p>
+ * The clients' reader threads only hand the text to a queue; one daemon thread parses and writes, and the JVM's
+ * exit drains what is left. A timing test (a flood, a slow reader) thus reads as fast as without recording; when
+ * the queue is full ({@value #QUEUE} frames behind, only in floods of one shape) frames are dropped.
  */
 public final class ReceivedFrames {
 
     static final int PER_SHAPE = 100;
     static final int MAX_FRAME_CHARS = 256 * 1024;
     static final long MAX_FILE_BYTES = 32L * 1024 * 1024;
+    static final int QUEUE = 20_000;
     /** Fields whose values tell shapes of one type apart (rtc Status and Error, error codes, levels). */
     private static final Set<String> TELLING = Set.of("type", "event", "status", "code", "level", "stepStatus");
 
@@ -39,7 +49,9 @@ public final class ReceivedFrames {
     private static final Map<String, Writer> FILES = new HashMap<>();
     private static final Map<String, Long> SIZES = new HashMap<>();
     private static final Map<String, Integer> SHAPES = new HashMap<>();
-    private static boolean off;
+    private static final BlockingQueue<String[]> PENDING = new ArrayBlockingQueue<>(QUEUE);
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static volatile boolean off;
 
     static {
         try {
@@ -56,6 +68,17 @@ public final class ReceivedFrames {
             System.err.println("it.frames off: " + e);
             off = true;
         }
+        Thread writer = new Thread(() -> {
+            try {
+                while (true) {
+                    write(PENDING.take());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "it-frames-writer");
+        writer.setDaemon(true);
+        writer.start();
         Runtime.getRuntime().addShutdownHook(new Thread(ReceivedFrames::closeAll));
     }
 
@@ -83,15 +106,21 @@ public final class ReceivedFrames {
      */
     static void record(String path, String test, String text) {
         String dialect = dialect(path);
-        if (dialect == null || text.length() > MAX_FRAME_CHARS) {
+        if (dialect == null || text.length() > MAX_FRAME_CHARS || off) {
             return;
         }
+        PENDING.offer(new String[] {dialect, test == null ? "?" : test, text});
+    }
+
+    private static void write(String[] frame) {
+        String dialect = frame[0];
+        String text = frame[2];
         String key = dialect + " " + shape(text);
         synchronized (ReceivedFrames.class) {
             if (off || SHAPES.merge(key, 1, Integer::sum) > PER_SHAPE) {
                 return;
             }
-            String line = Json.createObjectBuilder().add("test", test == null ? "?" : test).add("text", text).build() + "\n";
+            String line = Json.createObjectBuilder().add("test", frame[1]).add("text", text).build() + "\n";
             long size = SIZES.getOrDefault(dialect, 0L) + line.length();
             if (size > MAX_FILE_BYTES) {
                 return;
@@ -116,7 +145,7 @@ public final class ReceivedFrames {
     /** Field paths and telling values: two frames of one shape exercise the same schema paths. */
     static String shape(String text) {
         JsonValue value;
-        try (var reader = Json.createReader(new StringReader(text))) {
+        try (var reader = READERS.createReader(new StringReader(text))) {
             value = reader.readValue();
         } catch (RuntimeException e) {
             return "not-json";
@@ -155,7 +184,16 @@ public final class ReceivedFrames {
                 .findFirst().orElse(Thread.currentThread().getName()));
     }
 
-    private static synchronized void closeAll() {
+    private static void closeAll() {
+        List<String[]> rest = new ArrayList<>();
+        PENDING.drainTo(rest);
+        rest.forEach(ReceivedFrames::write);
+        synchronized (ReceivedFrames.class) {
+            closeFiles();
+        }
+    }
+
+    private static void closeFiles() {
         for (Writer w : FILES.values()) {
             try {
                 w.close();
