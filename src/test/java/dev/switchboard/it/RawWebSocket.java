@@ -38,6 +38,9 @@ public final class RawWebSocket implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private Handshake handshake;
+    /** For {@link ReceivedFrames}: the dialect's path and the test that connected. */
+    private String path;
+    private String test;
 
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -54,6 +57,8 @@ public final class RawWebSocket implements AutoCloseable {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(15000);
         RawWebSocket ws = new RawWebSocket(socket);
+        ws.path = pathAndQuery.split("[?#]", 2)[0];
+        ws.test = ReceivedFrames.caller();
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         StringBuilder request = new StringBuilder()
@@ -123,6 +128,9 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
+        if (b0 == 0x81) { // a whole text frame (FIN, opcode 1)
+            ReceivedFrames.record(path, test, new String(payload, StandardCharsets.UTF_8));
+        }
         return new Frame(b0 & 0x0f, payload);
     }
 

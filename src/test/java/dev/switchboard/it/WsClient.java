@@ -34,6 +34,9 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
+    /** For {@link ReceivedFrames}: the dialect's path and the test that connected. */
+    private String path;
+    private String test;
 
     public static WsClient connect(URI uri) {
         return connect(uri, Map.of());
@@ -51,6 +54,8 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     public static WsClient connectOrFail(URI uri, Map<String, String> headers, String... subprotocols)
             throws WebSocketHandshakeException {
         WsClient client = new WsClient();
+        client.path = uri.getPath();
+        client.test = ReceivedFrames.caller();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         if (subprotocols.length > 0) {
@@ -75,6 +80,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         if (last) {
             String text = partial.toString();
             partial.setLength(0);
+            ReceivedFrames.record(path, test, text);
             try (var reader = Json.createReader(new StringReader(text))) {
                 messages.add(reader.readObject());
             } catch (RuntimeException e) {
