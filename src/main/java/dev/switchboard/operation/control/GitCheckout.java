@@ -73,7 +73,8 @@ final class GitCheckout {
                 if (head == null) {
                     throw new OperationFailure(ErrorCode.GIT_CLONE_FAILED, "No branch, tag or commit '" + ref + "' in " + shown);
                 }
-                git.checkout().setName(head.name()).call();
+                // the clone made no work tree; a hard reset writes the commit's files (a checkout would see them as deleted)
+                git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(head.name()).call();
             } else {
                 head = git.getRepository().resolve("HEAD^{commit}");
                 if (head == null) {
