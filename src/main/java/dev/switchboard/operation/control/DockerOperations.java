@@ -205,7 +205,8 @@ public class DockerOperations {
         run.onStop(stop);
         var flushing = flusher.every(stream.live::flush);
         try {
-            docker.buildImageCmd(context.toFile()).withDockerfile(dockerfile.toFile()).withTags(Set.of(image))
+            // not buildImageCmd(folder): that one insists on <folder>/Dockerfile before the path below is set
+            docker.buildImageCmd().withBaseDirectory(context.toFile()).withDockerfile(dockerfile.toFile()).withTags(Set.of(image))
                     .withRemove(true).exec(stream);
             stream.awaitCompletion();
         } catch (InterruptedException e) {
