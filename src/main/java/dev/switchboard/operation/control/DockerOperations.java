@@ -108,7 +108,7 @@ public class DockerOperations {
             switch (run.request.kind()) {
                 case DOCKER_PULL -> {
                     run.progress("pulling", "Pulling " + image + "...", 0, "");
-                    pull(docker, run, image);
+                    pull(docker, run, image, "pulling");
                 }
                 case DOCKER_BUILD -> build(docker, run, image);
                 default -> {
@@ -117,7 +117,7 @@ public class DockerOperations {
                         docker.inspectImageCmd(image).exec();
                     } catch (NotFoundException missing) {
                         run.log.line("Image " + image + " is not on the Engine: pulling it");
-                        pull(docker, run, image);
+                        pull(docker, run, image, "inspecting");
                     } catch (RuntimeException e) {
                         run.check();
                         throw new OperationFailure(ErrorCode.DOCKER_UNAVAILABLE, "Cannot inspect " + image + ": " + reason(e));
@@ -144,9 +144,10 @@ public class DockerOperations {
         }
     }
 
-    private void pull(DockerClient docker, OperationRun run, String image) throws OperationFailure {
+    /** @param step the step the pull is part of ({@code pulling}, or {@code inspecting} for a create) */
+    private void pull(DockerClient docker, OperationRun run, String image, String step) throws OperationFailure {
         String[] reference = pullReference(image);
-        PullProgress progress = new PullProgress(run, image);
+        PullProgress progress = new PullProgress(run, image, step);
         var cmd = docker.pullImageCmd(reference[0]);
         if (reference[1] != null) {
             cmd.withTag(reference[1]);
@@ -170,7 +171,7 @@ public class DockerOperations {
         if (progress.error != null) {
             throw new OperationFailure(ErrorCode.IMAGE_PULL_FAILED, "Cannot pull image " + image + ": " + progress.error);
         }
-        run.progress("pulling", "Pulled " + image, 90, "");
+        run.progress(step, "Pulled " + image, 90, "");
     }
 
     private void build(DockerClient docker, OperationRun run, String image) throws OperationFailure {
@@ -263,12 +264,14 @@ public class DockerOperations {
         private final Map<String, Double> layers = new HashMap<>();
         private final Map<String, String> lastStatus = new HashMap<>();
         private final Map<String, Long> lastSent = new HashMap<>();
+        private final String step;
         private long lastPercent = -1;
         volatile String error;
 
-        PullProgress(OperationRun run, String image) {
+        PullProgress(OperationRun run, String image, String step) {
             this.run = run;
             this.image = image;
+            this.step = step;
         }
 
         @Override
@@ -309,7 +312,7 @@ public class DockerOperations {
                     long percent = Math.round(share * 90);
                     if (percent != lastPercent) {
                         lastPercent = percent;
-                        run.progress("pulling", "Pulling " + image + "...", percent, "");
+                        run.progress(step, "Pulling " + image + "...", percent, "");
                     }
                 }
             }
