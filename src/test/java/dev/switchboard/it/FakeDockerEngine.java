@@ -57,6 +57,16 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code fail*}: writes {@code boom} to STDERR and exits 3;</li>
  *   <li>{@code sleep*}: runs until stopped or killed, then exits 137.</li>
  * </ul>
+ * A pull answers with the Engine's progress stream (newline-separated JSON objects, as {@code docker pull} reads
+ * them): {@code Pulling from}, per layer {@code Pulling fs layer}, {@code Downloading} with {@code progressDetail}
+ * and the progress bar, {@code Verifying Checksum}, {@code Download complete}, {@code Extracting}, {@code Pull complete},
+ * then {@code Digest} and {@code Status}; an {@code it/broken*} image breaks off with an in-stream
+ * {@code errorDetail}; {@code it/volumes*} images declare {@code /data/input} and {@code /data/output}.
+ * {@code POST /build} reads the tar (gzip or not) context, and answers with the classic builder's stream
+ * ({@code {"stream": "Step 1/3 : FROM ..."}}, {@code " ---> id"}, {@code aux.ID}, {@code Successfully built/tagged});
+ * the Dockerfile decides: a {@code FROM nosuch/...} or a {@code RUN false}/{@code RUN exit 1} fails in the stream
+ * with {@code error} and {@code errorDetail}, a {@code RUN sleep ...} streams a line every 100 ms until the client
+ * goes away, {@code RUN echo x} prints {@code x}, {@code VOLUME} declares volumes; the tag then exists.
  * It is not Docker: no isolation, no real processes, only the protocol.
  */
 public final class FakeDockerEngine implements AutoCloseable {
@@ -117,6 +127,12 @@ public final class FakeDockerEngine implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Set<String> images = ConcurrentHashMap.newKeySet();
+    /** Declared volumes of images that have some. */
+    private final Map<String, List<String>> volumes = new ConcurrentHashMap<>();
+    /** Dockerfiles received by {@code /build}, in order. */
+    private final List<String> dockerfiles = new CopyOnWriteArrayList<>();
+    /** Builds that were still streaming when their client went away. */
+    private final List<String> abandonedBuilds = new CopyOnWriteArrayList<>();
     /** Every container ever created, removed ones included (see {@link #removed}). */
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final Set<String> removed = ConcurrentHashMap.newKeySet();
@@ -233,6 +249,18 @@ public final class FakeDockerEngine implements AutoCloseable {
         return containers.values().stream().filter(c -> c.labels().entrySet().containsAll(labels.entrySet())).toList();
     }
 
+    public List<String> dockerfiles() {
+        return List.copyOf(dockerfiles);
+    }
+
+    public List<String> abandonedBuilds() {
+        return List.copyOf(abandonedBuilds);
+    }
+
+    public boolean hasImage(String name) {
+        return images.contains(normalize(name));
+    }
+
     public boolean isRemoved(String id) {
         return removed.contains(id);
     }
@@ -321,13 +349,24 @@ public final class FakeDockerEngine implements AutoCloseable {
         } else if (r.method.equals("GET") && p.startsWith("/images/") && p.endsWith("/json")) {
             String name = normalize(p.substring("/images/".length(), p.length() - "/json".length()));
             if (images.contains(name)) {
+                var config = Json.createObjectBuilder();
+                List<String> declared = volumes.get(name);
+                if (declared == null) {
+                    config.add("Volumes", JsonValue.NULL);
+                } else {
+                    var v = Json.createObjectBuilder();
+                    declared.forEach(d -> v.add(d, JsonValue.EMPTY_JSON_OBJECT));
+                    config.add("Volumes", v);
+                }
                 respond(out, 200, Json.createObjectBuilder().add("Id", "sha256:" + hex(name))
-                        .add("RepoTags", Json.createArrayBuilder().add(name)).build());
+                        .add("RepoTags", Json.createArrayBuilder().add(name)).add("Config", config).build());
             } else {
                 error(out, 404, "No such image: " + name);
             }
         } else if (r.method.equals("POST") && p.equals("/images/create")) {
             pull(r, out);
+        } else if (r.method.equals("POST") && p.equals("/build")) {
+            build(r, out);
         } else if (r.method.equals("POST") && p.equals("/containers/create")) {
             create(r, out);
         } else if (p.startsWith("/containers/")) {
@@ -345,13 +384,185 @@ public final class FakeDockerEngine implements AutoCloseable {
             error(out, 404, "pull access denied for " + from + ", repository does not exist or may require 'docker login'");
             return;
         }
-        images.add(name);
         String repo = name.substring(0, name.lastIndexOf(':'));
-        String body = Json.createObjectBuilder().add("status", "Pulling from " + repo).add("id", name.substring(repo.length() + 1)).build() + "\r\n"
-                + Json.createObjectBuilder().add("status", "Pull complete").add("id", "0123456789ab").build() + "\r\n"
-                + Json.createObjectBuilder().add("status", "Digest: sha256:" + hex(name)).build() + "\r\n"
-                + Json.createObjectBuilder().add("status", "Status: Downloaded newer image for " + name).build() + "\r\n";
-        respond(out, 200, "application/json", body);
+        String behaviour = repo.substring(repo.lastIndexOf('/') + 1);
+        StringBuilder body = new StringBuilder();
+        line(body, Json.createObjectBuilder().add("status", "Pulling from " + repo).add("id", name.substring(repo.length() + 1)));
+        List<String> layers = List.of(hex("a" + name).substring(0, 12), hex("b" + name).substring(0, 12));
+        long[] sizes = {4_194_304, 1_048_576};
+        for (String layer : layers) {
+            line(body, Json.createObjectBuilder().add("status", "Pulling fs layer").add("progressDetail", JsonValue.EMPTY_JSON_OBJECT).add("id", layer));
+        }
+        for (int l = 0; l < layers.size(); l++) {
+            String layer = layers.get(l);
+            for (int quarter = 1; quarter <= 4; quarter++) {
+                long current = sizes[l] * quarter / 4;
+                line(body, Json.createObjectBuilder().add("status", "Downloading")
+                        .add("progressDetail", Json.createObjectBuilder().add("current", current).add("total", sizes[l]))
+                        .add("progress", bar(current, sizes[l])).add("id", layer));
+                if (behaviour.startsWith("broken") && l == 0 && quarter == 2) {
+                    line(body, Json.createObjectBuilder().add("errorDetail", Json.createObjectBuilder().add("message", "unexpected EOF"))
+                            .add("error", "unexpected EOF"));
+                    respond(out, 200, "application/json", body.toString());
+                    return;
+                }
+            }
+            line(body, Json.createObjectBuilder().add("status", "Verifying Checksum").add("progressDetail", JsonValue.EMPTY_JSON_OBJECT).add("id", layer));
+            line(body, Json.createObjectBuilder().add("status", "Download complete").add("progressDetail", JsonValue.EMPTY_JSON_OBJECT).add("id", layer));
+            for (int half = 1; half <= 2; half++) {
+                long current = sizes[l] * half / 2;
+                line(body, Json.createObjectBuilder().add("status", "Extracting")
+                        .add("progressDetail", Json.createObjectBuilder().add("current", current).add("total", sizes[l]))
+                        .add("progress", bar(current, sizes[l])).add("id", layer));
+            }
+            line(body, Json.createObjectBuilder().add("status", "Pull complete").add("progressDetail", JsonValue.EMPTY_JSON_OBJECT).add("id", layer));
+        }
+        line(body, Json.createObjectBuilder().add("status", "Digest: sha256:" + hex(name) + hex(name)));
+        line(body, Json.createObjectBuilder().add("status", "Status: Downloaded newer image for " + name));
+        images.add(name);
+        if (behaviour.startsWith("volumes")) {
+            volumes.put(name, List.of("/data/input", "/data/output"));
+        }
+        respond(out, 200, "application/json", body.toString());
+    }
+
+    private static void line(StringBuilder body, jakarta.json.JsonObjectBuilder item) {
+        body.append(item.build()).append("\r\n");
+    }
+
+    /** The Engine's progress bar: 50 characters wide, then the sizes. */
+    private static String bar(long current, long total) {
+        int filled = (int) (50 * current / total);
+        String arrow = filled >= 50 ? "=".repeat(50) : "=".repeat(filled) + ">" + " ".repeat(49 - filled);
+        return "[" + arrow + "]  " + String.format(Locale.ROOT, "%.3fMB/%.3fMB", current / 1e6, total / 1e6);
+    }
+
+    /** {@code POST /build}: the context's Dockerfile decides what the classic builder's stream says. */
+    private void build(Request r, OutputStream out) throws IOException {
+        String tag = normalize(r.query.getOrDefault("t", ""));
+        String dockerfileName = r.query.getOrDefault("dockerfile", "Dockerfile");
+        Map<String, byte[]> files = untar(r.body);
+        byte[] df = files.get(dockerfileName);
+        if (df == null) {
+            error(out, 500, "Cannot locate specified Dockerfile: " + dockerfileName);
+            return;
+        }
+        String dockerfile = new String(df, StandardCharsets.UTF_8);
+        dockerfiles.add(dockerfile);
+        List<String> steps = dockerfile.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        // streamed as it goes (chunked), as the Engine does: the client reads the steps while the build runs
+        out.write(("HTTP/1.1 200 OK\r\nApi-Version: 1.47\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        List<String> declared = new ArrayList<>();
+        try {
+            for (int i = 0; i < steps.size(); i++) {
+                String step = steps.get(i);
+                chunk(out, Json.createObjectBuilder().add("stream", "Step " + (i + 1) + "/" + steps.size() + " : " + step));
+                chunk(out, Json.createObjectBuilder().add("stream", "\n"));
+                String word = step.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+                String rest = step.contains(" ") ? step.substring(step.indexOf(' ') + 1).strip() : "";
+                if (word.equals("FROM") && rest.startsWith("nosuch/")) {
+                    String message = "pull access denied for " + rest.split("[: ]")[0] + ", repository does not exist or may require 'docker login'";
+                    chunk(out, Json.createObjectBuilder().add("errorDetail", Json.createObjectBuilder().add("message", message)).add("error", message));
+                    endChunks(out);
+                    return;
+                }
+                if (word.equals("RUN")) {
+                    String container = hex("run" + i + tag).substring(0, 12);
+                    chunk(out, Json.createObjectBuilder().add("stream", " ---> Running in " + container + "\n"));
+                    if (rest.equals("false") || rest.startsWith("exit ")) {
+                        int code = rest.equals("false") ? 1 : Integer.parseInt(rest.substring(5).strip());
+                        String message = "The command '/bin/sh -c " + rest + "' returned a non-zero code: " + code;
+                        chunk(out, Json.createObjectBuilder().add("errorDetail", Json.createObjectBuilder().add("code", code).add("message", message))
+                                .add("error", message));
+                        endChunks(out);
+                        return;
+                    }
+                    if (rest.startsWith("sleep")) {
+                        for (int n = 0; n < 600; n++) {
+                            chunk(out, Json.createObjectBuilder().add("stream", "still working " + n + "\n"));
+                            sleep(100);
+                        }
+                    } else if (rest.startsWith("echo ")) {
+                        chunk(out, Json.createObjectBuilder().add("stream", rest.substring(5) + "\n"));
+                    }
+                    chunk(out, Json.createObjectBuilder().add("stream", "Removing intermediate container " + container + "\n"));
+                }
+                if (word.equals("VOLUME")) {
+                    for (String v : rest.replaceAll("[\\[\\]\",]", " ").trim().split("\\s+")) {
+                        declared.add(v);
+                    }
+                }
+                chunk(out, Json.createObjectBuilder().add("stream", " ---> " + hex("layer" + i + tag).substring(0, 12) + "\n"));
+            }
+            String id = hex("image" + tag).substring(0, 12);
+            chunk(out, Json.createObjectBuilder().add("aux", Json.createObjectBuilder().add("ID", "sha256:" + hex("image" + tag) + hex(tag))));
+            chunk(out, Json.createObjectBuilder().add("stream", "Successfully built " + id + "\n"));
+            chunk(out, Json.createObjectBuilder().add("stream", "Successfully tagged " + tag + "\n"));
+            images.add(tag);
+            if (!declared.isEmpty()) {
+                volumes.put(tag, List.copyOf(declared));
+            }
+            endChunks(out);
+        } catch (IOException gone) {
+            abandonedBuilds.add(tag);
+            throw gone;
+        }
+    }
+
+    private static void chunk(OutputStream out, jakarta.json.JsonObjectBuilder item) throws IOException {
+        byte[] bytes = (item.build() + "\r\n").getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(bytes);
+        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static void endChunks(OutputStream out) throws IOException {
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The files of a tar archive (gzip-compressed or not), by their names. */
+    static Map<String, byte[]> untar(byte[] archive) throws IOException {
+        InputStream in = new java.io.ByteArrayInputStream(archive);
+        if (archive.length > 2 && (archive[0] & 0xff) == 0x1f && (archive[1] & 0xff) == 0x8b) {
+            in = new java.util.zip.GZIPInputStream(in);
+        }
+        Map<String, byte[]> files = new HashMap<>();
+        byte[] header = new byte[512];
+        while (in.readNBytes(header, 0, 512) == 512) {
+            String name = field(header, 0, 100);
+            if (name.isEmpty()) {
+                break;
+            }
+            String prefix = field(header, 345, 155);
+            long size = Long.parseLong(field(header, 124, 12).isEmpty() ? "0" : field(header, 124, 12), 8);
+            byte[] data = in.readNBytes((int) size);
+            in.readNBytes((int) ((512 - size % 512) % 512));
+            char type = (char) header[156];
+            if (type == '0' || type == 0) {
+                String full = (prefix.isEmpty() ? "" : prefix + "/") + name;
+                files.put(full.startsWith("./") ? full.substring(2) : full, data);
+            }
+        }
+        return files;
+    }
+
+    private static String field(byte[] header, int offset, int length) {
+        int end = offset;
+        while (end < offset + length && header[end] != 0) {
+            end++;
+        }
+        return new String(header, offset, end - offset, StandardCharsets.ISO_8859_1).strip();
     }
 
     private void create(Request r, OutputStream out) throws IOException {

@@ -4,6 +4,8 @@ import dev.switchboard.common.JsonText;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.service.entity.ServiceSecrets;
+import dev.switchboard.operation.entity.OperationEvent;
+import dev.switchboard.operation.entity.OperationKind;
 import dev.switchboard.service.entity.ServiceView;
 import dev.switchboard.upload.entity.UploadException;
 import dev.switchboard.upload.entity.UploadProgress;
@@ -146,5 +148,76 @@ final class NodeFrames {
                         .add("services_count", s.servicesCount())
                         .add("websocket_connections", s.webSocketConnections()))
                 .add("known_peers", s.knownPeers()));
+    }
+
+    /**
+     * Messages 16–25 of spec/node.md, one per operation event, with the spec's payloads. Beside them: the
+     * pull's {@code operation_id} and {@code layer_id}, the build output's {@code operation_id}, the standalone
+     * progress's {@code stream} (builder output) and the start's {@code repo_url} or {@code image_name} of either family.
+     */
+    static Frame operation(OperationEvent event) {
+        if (event instanceof OperationEvent.Started e) {
+            JsonObjectBuilder p = JsonText.object().add("operation_id", e.operationId()).add("operation_type", e.operationType())
+                    .add("service_name", e.serviceName());
+            if (e.family() == OperationKind.Family.DOCKER) {
+                p.add("image_name", e.imageName());
+                if (!e.repoUrl().isEmpty()) {
+                    p.add("repo_url", e.repoUrl());
+                }
+            } else {
+                p.add("repo_url", e.repoUrl());
+            }
+            return NodeCodec.encode(e.family().wire() + ".operation.start", p.add("message", e.message()));
+        }
+        if (event instanceof OperationEvent.Progressed e) {
+            JsonObjectBuilder p = JsonText.object().add("operation_id", e.operationId()).add("message", e.message())
+                    .add("percentage", Math.round(e.percentage() * 10) / 10.0);
+            if (e.family() == OperationKind.Family.STANDALONE) {
+                p.add("step", e.step());
+                if (!e.stream().isEmpty()) {
+                    p.add("stream", e.stream());
+                }
+            } else {
+                p.add("stream", e.stream()).add("step", e.step());
+            }
+            return NodeCodec.encode(e.family().wire() + ".operation.progress", p);
+        }
+        if (event instanceof OperationEvent.PullProgressed e) {
+            JsonObjectBuilder detail = JsonText.object();
+            if (e.current() != null) {
+                detail.add("current", e.current());
+            }
+            if (e.total() != null) {
+                detail.add("total", e.total());
+            }
+            return NodeCodec.encode("docker.pull.progress", JsonText.object().add("operation_id", e.operationId())
+                    .add("service_name", e.serviceName()).add("image_name", e.imageName()).add("layer_id", e.layer())
+                    .add("status", e.status()).add("progress", e.progress()).add("progress_detail", detail));
+        }
+        if (event instanceof OperationEvent.BuildOutput e) {
+            JsonObjectBuilder p = JsonText.object().add("operation_id", e.operationId()).add("service_name", e.serviceName())
+                    .add("image_name", e.imageName()).add("stream", e.stream()).add("error", e.error());
+            if (e.errorDetailJson() == null) {
+                p.addNull("error_detail");
+            } else {
+                p.add("error_detail", JsonText.parse(e.errorDetailJson()));
+            }
+            return NodeCodec.encode("docker.build.output", p);
+        }
+        if (event instanceof OperationEvent.Completed e) {
+            JsonObjectBuilder p = JsonText.object().add("operation_id", e.operationId()).add("service_id", e.serviceId())
+                    .add("service_name", e.serviceName());
+            if (e.family() == OperationKind.Family.DOCKER) {
+                p.add("image_name", e.imageName());
+            } else {
+                p.add("executable_path", e.executablePath()).add("commit_hash", e.commitHash());
+            }
+            p.add("suggested_interfaces", JsonText.parse(e.interfacesJson()))
+                    .add("service", JsonText.object().add("id", e.serviceId()).add("name", e.serviceName()).add("status", e.serviceStatus()));
+            return NodeCodec.encode(e.family().wire() + ".operation.complete", p);
+        }
+        OperationEvent.Failed e = (OperationEvent.Failed) event;
+        return NodeCodec.encode(e.family().wire() + ".operation.error", JsonText.object()
+            .add("operation_id", e.operationId()).add("error", e.error()).add("code", e.code().name()));
     }
 }

@@ -2,7 +2,10 @@ package dev.switchboard.dialect.node;
 
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.entity.Clearance;
+import dev.switchboard.hub.control.Connection;
+import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
+import dev.switchboard.operation.entity.OperationEvent;
 import dev.switchboard.service.entity.ServicesPublished;
 import dev.switchboard.workflow.entity.ExecutionChanged;
 import dev.switchboard.workflow.entity.JobExecutionChanged;
@@ -41,5 +44,19 @@ public class NodePushes {
 
     void onNodeStatus(@ObservesAsync NodeStatusSampled status) {
         hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.nodeStatus(status));
+    }
+
+    /**
+     * Operation frames, synchronous so that one operation's frames are queued in the order its events happened
+     * (never blocks: encode once, enqueue). They go to the node connections of users allowed to see services:
+     * every signed-in user, as for {@code GET /api/services} (a node connection without a user gets none).
+     */
+    void onOperation(@Observes OperationEvent event) {
+        Frame frame = NodeFrames.operation(event);
+        for (Connection c : hub.connections(NodeEndpoint.DIALECT)) {
+            if (c.user() != null) {
+                hub.send(c, frame);
+            }
+        }
     }
 }
