@@ -51,9 +51,9 @@ export async function mount(el) {
   const presenceBox = h('div', { id: 'presence' });
   const chatLog = h('ol', { class: 'chat', id: 'chat-log', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', id: 'chat-older' }, 'Older messages');
-  const chatForm = h('form', { class: 'chat-form', id: 'chat-form', novalidate: true },
-    field('Message to the workspace', input('text', { autocomplete: 'off', maxlength: 10000 })),
-    h('button', { type: 'submit' }, 'Send'));
+  const chatSend = h('button', { type: 'submit', disabled: true }, 'Send');
+  const chatForm = h('form', { class: 'chat-form', id: 'chat-form', novalidate: true, dataset: { live: 'down' } },
+    field('Message to the workspace', input('text', { autocomplete: 'off', maxlength: 10000 })), chatSend);
   el.append(h('h1', {}, 'Messaging'), form,
     section('Who is online', presenceBox),
     section('Workspace chat', more, chatLog, chatForm));
@@ -99,6 +99,7 @@ export async function mount(el) {
     on('workspace', 'connected', m => { workspaceUsers.set(m.username, 'online'); drawPresence(); }),
     on('workspace', 'error', m => toast(`Chat: ${m.data?.message || m.data?.code}`, 'error')),
     on('rtc', 'Presence', drawPresence),
+    on('workspace', '@state', e => { chatForm.dataset.live = e.state; chatSend.disabled = e.state !== 'up'; }),
   ];
   chat.start();
   chatForm.addEventListener('submit', e => {

@@ -173,14 +173,31 @@ async function detail(el, id) {
         } }, 'Cancel')) },
     ], r.uploads.map(u => ({ ...u, __data: { session: u.session_id } })), { empty: 'No open upload sessions.' }));
   };
+  // one row per upload, updated in place (its buttons are rebuilt only when its state changes)
+  const rows = new Map();
   const drawProgress = () => {
-    clear(progress).append(...uploader.uploads().filter(u => u.meta.serviceId == service.id && u.state !== 'hidden').map(u => h('div', { class: 'upload', dataset: { session: u.meta.sessionId, state: u.state } },
-      h('label', { for: `p-${u.meta.sessionId}` }, `${u.meta.filePath}: ${u.state}${u.error ? ' – ' + u.error : ''}`),
-      h('progress', { id: `p-${u.meta.sessionId}`, max: 100, value: u.percentage.toFixed(1) }, `${u.percentage.toFixed(0)} %`),
-      h('span', { class: 'pct' }, `${u.percentage.toFixed(0)} %`),
-      u.state === 'uploading' ? h('button', { type: 'button', class: 'pause', onclick: () => u.pause() }, 'Pause') : null,
-      u.state === 'paused' || u.state === 'failed' ? h('button', { type: 'button', class: 'resume', onclick: () => u.resume() }, 'Resume') : null,
-      u.hash ? h('code', { class: 'hash' }, u.hash) : null)));
+    for (const u of uploader.uploads().filter(x => x.meta.serviceId == service.id)) {
+      let row = rows.get(u.meta.sessionId);
+      if (!row) {
+        const id = `p-${u.meta.sessionId}`;
+        row = { el: h('div', { class: 'upload', dataset: { session: u.meta.sessionId } }), label: h('label', { for: id }),
+          bar: h('progress', { id, max: 100, value: 0 }), pct: h('span', { class: 'pct' }), buttons: h('span', { class: 'row-actions' }), state: null };
+        row.el.append(row.label, row.bar, row.pct, row.buttons);
+        rows.set(u.meta.sessionId, row);
+        progress.append(row.el);
+      }
+      row.label.textContent = `${u.meta.filePath}: ${u.state}${u.error ? ' – ' + u.error : ''}`;
+      row.bar.value = Number(u.percentage.toFixed(1));
+      row.bar.textContent = row.pct.textContent = `${u.percentage.toFixed(0)} %`;
+      if (row.state !== u.state) {
+        row.state = u.state;
+        row.el.dataset.state = u.state;
+        clear(row.buttons).append(...[
+          u.state === 'uploading' ? h('button', { type: 'button', class: 'pause', onclick: () => u.pause() }, 'Pause') : null,
+          u.state === 'paused' || u.state === 'failed' ? h('button', { type: 'button', class: 'resume', onclick: () => u.resume() }, 'Resume') : null,
+          u.hash ? h('code', { class: 'hash' }, u.hash) : null].filter(Boolean));
+      }
+    }
   };
   let last = 0;
   const offUpload = uploader.onChange(u => {
