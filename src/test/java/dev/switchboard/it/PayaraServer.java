@@ -87,7 +87,8 @@ public final class PayaraServer implements AutoCloseable {
             builder.environment().putAll(env);
             startedAtNanos = System.nanoTime();
             process = builder.start();
-            awaitReady(Duration.ofSeconds(180));
+            // a busy machine (several servers starting on two cores) may need longer: -Dit.ready-timeout-seconds
+            awaitReady(Duration.ofSeconds(Long.getLong("it.ready-timeout-seconds", 180)));
             readyAfterMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
             return this;
         } catch (IOException e) {
