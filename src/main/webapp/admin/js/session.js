@@ -30,7 +30,7 @@ export function signIn(token, expiresAt, me) {
 
 export function signOut(reason) {
   current = null;
-  sessionStorage.removeItem(KEY);
+  sessionStorage.clear(); // the token and the overview's samples
   listeners.forEach(l => l(null, reason));
 }
 

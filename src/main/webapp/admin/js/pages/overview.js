@@ -7,10 +7,23 @@ import { lineChart, parsePrometheus, metric } from '../charts.js';
 
 const WINDOW_MS = 10 * 60 * 1000;
 const SAMPLE_MS = 5000;
-// kept across visits to the page, so the charts do not start empty every time
-const samples = [];
+const KEY = 'sb.samples';
+const CHARTED = ['switchboard_frames_in_total', 'switchboard_frames_out_total', 'switchboard_bytes_in_total',
+  'switchboard_bytes_out_total', 'switchboard_slow_consumer_drops_total', 'switchboard_pong_timeouts_total',
+  'switchboard_write_failures_total', 'switchboard_auth_failures_total', 'switchboard_outbound_queued_frames',
+  'jvm_memory_heap_used_bytes', 'jvm_memory_heap_max_bytes', 'process_uptime_seconds'];
+// kept across visits to the page and reloads of the tab, so the charts do not start empty every time:
+// [{at, v: {name: value}, dialects: {dialect: connections}}]
+const samples = restore();
 const alerts = new Map();
 let lastStatus = null;
+
+function restore() {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(KEY) || '[]');
+    return Array.isArray(s) ? s.filter(x => x.at > Date.now() - WINDOW_MS) : [];
+  } catch { return []; }
+}
 
 on('node', 'node.status', m => { lastStatus = { payload: m.payload, at: Date.now() }; });
 on('vault', 'alert', m => {
@@ -24,27 +37,31 @@ async function sample() {
   const r = await api('GET', '/metrics', undefined, { raw: true });
   const parsed = parsePrometheus(await r.text());
   const now = Date.now();
-  samples.push({ at: now, parsed });
+  const v = Object.fromEntries(CHARTED.map(n => [n, metric(parsed, n)]));
+  const dialects = Object.fromEntries((parsed.switchboard_connections || []).map(row => [row.labels.dialect, row.value]));
+  samples.push({ at: now, v, dialects });
   while (samples.length && samples[0].at < now - WINDOW_MS) samples.shift();
+  try { sessionStorage.setItem(KEY, JSON.stringify(samples)); } catch { /* full: the charts still work */ }
 }
 
-function gaugeSeries(name, label) {
-  const keys = new Set(samples.flatMap(s => (s.parsed[name] || []).map(r => r.labels[label])));
-  return [...keys].sort().map(k => ({ name: k, points: samples.map(s => [s.at, metric(s.parsed, name, { [label]: k })]) }));
+function dialectSeries() {
+  const keys = new Set(samples.flatMap(s => Object.keys(s.dialects)));
+  return [...keys].sort().map(k => ({ name: k, points: samples.map(s => [s.at, s.dialects[k] || 0]) }));
 }
 
 function rateSeries(name, title) {
   const pts = [];
   for (let i = 1; i < samples.length; i++) {
     const dt = (samples[i].at - samples[i - 1].at) / 1000;
-    const dv = metric(samples[i].parsed, name) - metric(samples[i - 1].parsed, name);
+    const dv = samples[i].v[name] - samples[i - 1].v[name];
+    // a drop means the server restarted: its counters began again
     pts.push([samples[i].at, dv >= 0 && dt > 0 ? dv / dt : 0]);
   }
   return { name: title, points: pts };
 }
 
 function totalSeries(name, title) {
-  return { name: title, points: samples.map(s => [s.at, metric(s.parsed, name)]) };
+  return { name: title, points: samples.map(s => [s.at, s.v[name]]) };
 }
 
 export async function mount(el) {
@@ -59,22 +76,22 @@ export async function mount(el) {
   const drawIdentity = () => {
     clear(identity);
     const p = lastStatus?.payload;
-    const last = samples[samples.length - 1]?.parsed || {};
+    const last = samples[samples.length - 1]?.v || {};
     const rows = [
       ['Peer id', p?.peer_id ?? '…'],
       ['DHT node id', p?.dht_node_id ?? '…'],
-      ['Uptime', p ? fmtDuration(p.uptime_seconds + (Date.now() - lastStatus.at) / 1000) : fmtDuration(metric(last, 'process_uptime_seconds'))],
+      ['Uptime', p ? fmtDuration(p.uptime_seconds + (Date.now() - lastStatus.at) / 1000) : fmtDuration(last.process_uptime_seconds || 0)],
       ['Known peers', p?.known_peers ?? 0],
       ['Services', p?.stats?.services_count ?? '…'],
       ['Open WebSocket connections', p?.stats?.websocket_connections ?? '…'],
-      ['Heap', `${fmtBytes(metric(last, 'jvm_memory_heap_used_bytes'))} of ${fmtBytes(metric(last, 'jvm_memory_heap_max_bytes'))}`],
+      ['Heap', `${fmtBytes(last.jvm_memory_heap_used_bytes)} of ${fmtBytes(last.jvm_memory_heap_max_bytes)}`],
     ];
     rows.forEach(([k, v]) => identity.append(h('dt', {}, k), h('dd', { 'data-key': k }, String(v))));
   };
   const drawCharts = () => {
     clear(charts);
     charts.append(
-      lineChart('Open connections by dialect', gaugeSeries('switchboard_connections', 'dialect')),
+      lineChart('Open connections by dialect', dialectSeries()),
       lineChart('Frames per second', [rateSeries('switchboard_frames_in_total', 'in'), rateSeries('switchboard_frames_out_total', 'out')], { format: v => v.toFixed(v < 10 ? 1 : 0) }),
       lineChart('Bytes per second', [rateSeries('switchboard_bytes_in_total', 'in'), rateSeries('switchboard_bytes_out_total', 'out')], { format: v => fmtBytes(v) }),
       lineChart('Dropped connections (total)', [totalSeries('switchboard_slow_consumer_drops_total', 'slow consumers'),
