@@ -145,11 +145,14 @@ document.getElementById('nav').addEventListener('click', e => {
 
 // a reload keeps the session (sessionStorage) and the sockets come back
 if (session()) {
-  get('/api/users/me').then(() => {
-    scheduleExpiry(session());
-    startAll();
+  // a 401 here signs out (api.js); a server that is away now is waited for by the sockets' reconnection
+  get('/api/users/me').catch(() => null).then(() => {
+    if (session()) {
+      scheduleExpiry(session());
+      startAll();
+    }
     render();
-  }).catch(() => render());
+  });
 } else {
   render();
 }
