@@ -144,17 +144,22 @@ public class UsersResource {
         if (user.isEmpty()) {
             throw notFound();
         }
+        boolean changed = false;
         try {
             if (groups != null && !groups.equals(user.get().groups())) {
                 user = users.changeGroups(username, groups);
+                changed = true;
             }
-            if (disabled != null) {
+            if (disabled != null && disabled != user.get().disabled()) {
                 user = users.changeDisabled(username, disabled);
+                changed = true;
             }
         } catch (Users.LastAdminException e) {
             throw ApiErrors.of(Response.Status.CONFLICT, e.getMessage());
         }
-        changed(username, "updated");
+        if (changed) {
+            changed(username, "updated"); // nothing changed: the user's tokens and connections stay as they are
+        }
         return json(user.orElseThrow(UsersResource::notFound));
     }
 
