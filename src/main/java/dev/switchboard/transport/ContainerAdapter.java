@@ -19,6 +19,11 @@ public interface ContainerAdapter {
         return null;
     }
 
+    /** The client's network address, if the container tells it; {@code null} otherwise (the standard API does not). */
+    default String clientAddress(Session session) {
+        return null;
+    }
+
     /** The adapter's name for the start-up log and metrics. */
     String name();
 

@@ -44,6 +44,7 @@ public final class SessionTransport implements Transport {
     private final FrameWriter wire;
     private final long writeTimeoutNanos;
     private volatile InFlight inFlight;
+    private String clientAddress;
 
     /** @param wire the container adapter's frame writer for this session, or {@code null} for the standard API */
     public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, FrameWriter wire) {
@@ -54,6 +55,17 @@ public final class SessionTransport implements Transport {
         this.application = Thread.currentThread().getContextClassLoader();
         this.writeTimeoutNanos = writeTimeoutMillis * 1_000_000L;
         this.wire = wire;
+    }
+
+    /** Records the client's address as the container adapter found it (may be null). */
+    SessionTransport withClientAddress(String address) {
+        this.clientAddress = address;
+        return this;
+    }
+
+    @Override
+    public String clientAddress() {
+        return clientAddress;
     }
 
     @Override

@@ -76,7 +76,8 @@ public class Sockets {
     /** With a dialect's own write timeout (vault's spec says 30 s). Call it from {@code @OnOpen}. */
     public Transport transport(Session session, long writeTimeoutSeconds) {
         adapter.opened(session);
-        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, adapter.writer(session));
+        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, adapter.writer(session))
+                .withClientAddress(adapter.clientAddress(session));
     }
 
     /** Runs work once after a delay, off any socket thread (deadlines such as vault's authentication timeout). */

@@ -76,6 +76,104 @@ public class Users {
     public Optional<User> authenticate(String username, char[] password) {
         Optional<User> user = find(username);
         boolean ok = hash.verify(password, user.map(User::passwordHash).orElse(decoy));
-        return ok ? user : Optional.empty();
+        return ok && !user.get().disabled() ? user : Optional.empty();
+    }
+
+    // --- managed from the admin console (UsersResource) ---
+
+    public List<User> list() {
+        return em.createNamedQuery(User.ALL, User.class).getResultList();
+    }
+
+    /** Changes a user's groups; refused (empty) when it would leave no enabled admin. */
+    @Transactional
+    public Optional<User> changeGroups(String username, List<String> groups) throws LastAdminException {
+        User user = lockedUser(username);
+        if (user == null) {
+            return Optional.empty();
+        }
+        if (user.isAdmin() && !groups.contains("admin")) {
+            requireAnotherAdmin(user);
+        }
+        user.groups(groups);
+        return Optional.of(user);
+    }
+
+    @Transactional
+    public Optional<User> resetPassword(String username, char[] password) {
+        User user = lockedUser(username);
+        if (user == null) {
+            return Optional.empty();
+        }
+        user.passwordHash(hash.generate(password));
+        return Optional.of(user);
+    }
+
+    @Transactional
+    public Optional<User> changeDisabled(String username, boolean disabled) throws LastAdminException {
+        User user = lockedUser(username);
+        if (user == null) {
+            return Optional.empty();
+        }
+        if (disabled && user.isAdmin()) {
+            requireAnotherAdmin(user);
+        }
+        if (user.disabled() != disabled) {
+            user.disabled(disabled);
+        }
+        return Optional.of(user);
+    }
+
+    /** @return whether the user existed */
+    @Transactional
+    public boolean delete(String username) throws LastAdminException {
+        User user = lockedUser(username);
+        if (user == null) {
+            return false;
+        }
+        if (user.isAdmin()) {
+            requireAnotherAdmin(user);
+        }
+        em.remove(user);
+        return true;
+    }
+
+    /** Changes a user's own password after checking the current one. @return false when the current one is wrong */
+    @Transactional
+    public boolean changeOwnPassword(String username, char[] current, char[] password) {
+        Optional<User> user = authenticate(username, current);
+        if (user.isEmpty()) {
+            return false;
+        }
+        User locked = em.find(User.class, em.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(user.get()),
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        locked.passwordHash(hash.generate(password));
+        return true;
+    }
+
+    private User lockedUser(String username) {
+        return find(username).map(u -> em.find(User.class, em.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(u),
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)).orElse(null);
+    }
+
+    /**
+     * Every admin row is locked before counting, so two requests demoting the last two admins at once cannot
+     * both see "another admin" and leave none.
+     */
+    private void requireAnotherAdmin(User user) throws LastAdminException {
+        long others = em.createQuery("SELECT u FROM User u WHERE u.username <> :name", User.class)
+                .setParameter("name", user.username())
+                .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .getResultStream().filter(User::isAdmin).count();
+        if (others == 0) {
+            throw new LastAdminException();
+        }
+    }
+
+    /** The change would leave no enabled user in the group {@code admin}. */
+    public static final class LastAdminException extends Exception {
+        public LastAdminException() {
+            super("The last admin cannot be removed, disabled or demoted");
+        }
     }
 }

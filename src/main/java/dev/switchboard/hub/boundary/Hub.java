@@ -217,6 +217,15 @@ public class Hub {
         return connections.ofUser(user);
     }
 
+    /** Every open connection over all dialects (the admin console's list). */
+    public java.util.List<Connection> allConnections() {
+        java.util.List<Connection> all = new java.util.ArrayList<>();
+        for (String dialect : connections.countsByDialect().keySet()) {
+            all.addAll(connections.of(dialect));
+        }
+        return all;
+    }
+
     public int connectionCount() {
         return connections.count();
     }

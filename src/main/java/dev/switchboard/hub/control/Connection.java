@@ -31,6 +31,8 @@ public final class Connection {
     /** What runs once when the hub forgets the connection; guarded by {@code this}; null once run. */
     private List<Runnable> whenGone = new ArrayList<>(2);
     private volatile Clearance clearance;
+    private final java.util.concurrent.atomic.LongAdder framesIn = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder framesOut = new java.util.concurrent.atomic.LongAdder();
 
     Connection(String id, String dialect, String user, Clearance clearance, Transport transport, long nowNanos) {
         this.id = id;
@@ -81,6 +83,29 @@ public final class Connection {
 
     Transport transport() {
         return transport;
+    }
+
+    /** The client's network address as the container saw it, or {@code null} when it does not tell. */
+    public String clientAddress() {
+        return transport.clientAddress();
+    }
+
+    /** Messages received from the client. */
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    /** Frames written to the client. */
+    public long framesOut() {
+        return framesOut.sum();
+    }
+
+    void countIn() {
+        framesIn.increment();
+    }
+
+    void countOut() {
+        framesOut.increment();
     }
 
     /** Frames in this connection's outbound queue now. */

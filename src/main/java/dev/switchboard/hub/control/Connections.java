@@ -32,6 +32,7 @@ public final class Connections {
             @Override
             public void written(Frame frame) {
                 counters.framesOut.increment();
+                connection.countOut();
                 counters.bytesOut.add(frame.bytes());
             }
 
@@ -115,6 +116,7 @@ public final class Connections {
         if (bytes > 0) {
             connection.used(now);
             counters.framesIn.increment();
+            connection.countIn();
             counters.bytesIn.add(bytes);
         }
     }

@@ -13,6 +13,11 @@ public interface Transport {
     default void checkWrite(long nowNanos) {
     }
 
+    /** The client's network address, when the container tells it (shown to admins; {@code null} otherwise). */
+    default String clientAddress() {
+        return null;
+    }
+
     /** Sends a WebSocket ping control frame, best effort. */
     void ping();
 

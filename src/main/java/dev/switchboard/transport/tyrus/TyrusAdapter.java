@@ -65,6 +65,24 @@ public final class TyrusAdapter implements ContainerAdapter {
                 .orElse(null);
     }
 
+    /** Tyrus's session knows the peer's address ({@code TyrusSession.getRemoteAddr()}); looked up once. */
+    @Override
+    public String clientAddress(Session session) {
+        try {
+            java.lang.reflect.Method m = remoteAddr;
+            if (m == null || !m.getDeclaringClass().isInstance(session)) {
+                m = session.getClass().getMethod("getRemoteAddr");
+                remoteAddr = m;
+            }
+            Object address = m.invoke(session);
+            return address instanceof String a ? a : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private volatile java.lang.reflect.Method remoteAddr;
+
     @Override
     public String name() {
         return "tyrus";

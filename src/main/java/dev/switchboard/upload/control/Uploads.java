@@ -232,6 +232,24 @@ public class Uploads {
         }
     }
 
+    /** Open (active or paused) sessions: all of them ({@code owner} null), or one user's. */
+    public List<UploadSession> openSessions(String owner) {
+        return em.createNamedQuery(UploadSession.OPEN, UploadSession.class).setParameter("statuses", OPEN).getResultStream()
+                .filter(s -> owner == null || s.ownedBy(owner)).toList();
+    }
+
+    /**
+     * Cancels an open session: it expires now (its reservation of quota and of the owner's session count ends);
+     * call {@link #deletePartials} after the commit. {@code owner} null = any owner (an admin).
+     */
+    public void cancel(String owner, String sessionId) throws UploadException {
+        UploadSession s = sessionId == null ? null : em.find(UploadSession.class, sessionId, LockModeType.PESSIMISTIC_WRITE);
+        if (s == null || (owner != null && !s.ownedBy(owner)) || !OPEN.contains(s.status())) {
+            throw new UploadException(SESSION_NOT_FOUND, sessionId, "Upload session not found");
+        }
+        s.expire();
+    }
+
     /** The service's file area (created on demand). */
     public Path filesOf(long serviceId) {
         return data.resolve("services/" + serviceId + "/files");

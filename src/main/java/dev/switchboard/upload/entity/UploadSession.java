@@ -19,11 +19,13 @@ import java.util.UUID;
 @Table(name = "sb_upload_session")
 @NamedQuery(name = UploadSession.OPEN_OF_OWNER, query = "SELECT COUNT(u) FROM UploadSession u WHERE u.owner = :owner AND u.status IN :statuses")
 @NamedQuery(name = UploadSession.STALE, query = "SELECT u FROM UploadSession u WHERE u.status IN :statuses AND u.updatedAt < :before")
+@NamedQuery(name = UploadSession.OPEN, query = "SELECT u FROM UploadSession u WHERE u.status IN :statuses ORDER BY u.createdAt")
 @NamedQuery(name = UploadSession.RESERVED_FOR_SERVICE, query = "SELECT COALESCE(SUM(u.totalSize), 0) FROM UploadSession u WHERE u.serviceId = :service AND u.status IN :statuses")
 public class UploadSession {
 
     public static final String OPEN_OF_OWNER = "UploadSession.openOfOwner";
     public static final String STALE = "UploadSession.stale";
+    public static final String OPEN = "UploadSession.open";
     public static final String RESERVED_FOR_SERVICE = "UploadSession.reservedForService";
 
     @Id
@@ -189,5 +191,34 @@ public class UploadSession {
     public UploadProgress progress() {
         return new UploadProgress(id, chunksReceived, bytesReceived, totalSize == 0 ? 100.0 : Math.min(100.0, bytesReceived * 100.0 / totalSize),
                 status, fileHash, serviceId, uploadGroupId, filename, filePath, fileIndex, totalFiles, totalSize);
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public String filename() {
+        return filename;
+    }
+
+    public String uploadGroupId() {
+        return uploadGroupId;
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** Which chunks are on disk: bit {@code i & 7} of byte {@code i >> 3} for chunk {@code i} (a copy). */
+    public byte[] receivedBitmap() {
+        return received.clone();
+    }
+
+    public OffsetDateTime createdAt() {
+        return createdAt;
+    }
+
+    public OffsetDateTime updatedAt() {
+        return updatedAt;
     }
 }

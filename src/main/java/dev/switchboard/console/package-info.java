@@ -1,0 +1,2 @@
+/** The admin console's server side: browsers at {@code /} are sent to {@code /admin/}; the console's headers. */
+package dev.switchboard.console;
