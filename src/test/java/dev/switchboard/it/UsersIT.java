@@ -74,7 +74,9 @@ class UsersIT {
         assertTrue(me.getBoolean("local"));
         String idp = Tokens.idp(SharedServer.idpKey(), b -> b);
         JsonObject alice = Api.call(server, "GET", "/api/users/me", idp, null).json();
-        assertEquals("alice", alice.getString("username"));
+        assertTrue(alice.getString("username").startsWith(SharedServer.IDP_ISSUER + "|"),
+                "an identity provider's user is scoped by its issuer: " + alice);
+        assertEquals("alice", alice.getString("display_name"));
         assertEquals(false, alice.getBoolean("local"));
         assertEquals(403, Api.call(server, "GET", "/api/users", idp, null).status());
     }

@@ -81,8 +81,10 @@ public class UsersResource {
         TokenPrincipal p = (TokenPrincipal) caller.getUserPrincipal();
         JsonArrayBuilder groups = JsonText.array();
         p.groups().stream().sorted().forEach(groups::add);
-        boolean local = users.find(p.name()).isPresent();
-        return JsonText.object().add("username", p.name()).add("groups", groups).add("local", local)
+        boolean local = p.local() && users.find(p.name()).isPresent();
+        // username is the identity every component keys on (an identity provider's user: <issuer>|<subject>),
+        // display_name what others are shown (its preferred_username)
+        return JsonText.object().add("username", p.name()).add("display_name", p.displayName()).add("groups", groups).add("local", local)
                 .add("issuer", p.issuer()).add("expires_at", p.expiresAt().getEpochSecond()).build();
     }
 
