@@ -52,6 +52,9 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     Hub hub;
 
     @Inject
+    dev.switchboard.cluster.control.Relay relay;
+
+    @Inject
     Sockets sockets;
 
     @Inject
@@ -244,6 +247,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         }
     }
 
+    /** Every other connection, on this instance and on the others. */
     private void toOthers(Frame frame) {
         Connection self = connection;
         for (Connection c : hub.connections(DIALECT)) {
@@ -251,6 +255,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
                 hub.send(c, frame);
             }
         }
+        relay.broadcastElsewhere(DIALECT, frame);
     }
 
     private void sendError(String code, String message) {

@@ -1,21 +1,21 @@
 package dev.switchboard.dialect.workspace;
 
 import dev.switchboard.chat.entity.ChatMessagePosted;
-import dev.switchboard.hub.boundary.Hub;
+import dev.switchboard.cluster.control.Relay;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Turns chat events into workspace frames: encoded once, queued for every connection by the hub. */
+/** Turns chat events into workspace frames: encoded once, queued for every connection of every instance. */
 @ApplicationScoped
 public class WorkspacePushes {
 
     @Inject
-    Hub hub;
+    Relay relay;
 
     /** Synchronous on the poster's thread: queueing never blocks, and one sender's messages stay in order. */
     void onPosted(@Observes ChatMessagePosted posted) {
-        hub.broadcast(WorkspaceEndpoint.DIALECT, WorkspaceFrames.messageNew(posted));
+        relay.broadcast(WorkspaceEndpoint.DIALECT, WorkspaceFrames.messageNew(posted), false);
     }
 }

@@ -1,0 +1,373 @@
+package dev.switchboard.it;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three real instances on loopback sharing one PostgreSQL database, one Redis (a key prefix of this run's own) and
+ * one signing key: what a client does on one instance reaches the clients of the others. The last test kills one
+ * instance with {@code kill -9} and measures how long the others take to see it go.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final Duration T = Duration.ofSeconds(20);
+    static final long HEARTBEAT_MS = 500;
+    static final int MISSES = 3;
+
+    private final List<PayaraServer> servers = new ArrayList<>();
+    private PayaraServer a;
+    private PayaraServer b;
+    private PayaraServer c;
+    private PrivateKey key;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        key = generator.generateKeyPair().getPrivate();
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Map<String, String> env = clusterEnv("it-" + UUID.randomUUID(), pem);
+        a = new PayaraServer("cluster-a", env);
+        servers.add(a);
+        // the first one alone: it migrates the schema and creates the first admin; the others then start side by side
+        a.start();
+        b = new PayaraServer("cluster-b", env, a.databaseUrl());
+        c = new PayaraServer("cluster-c", env, a.databaseUrl());
+        servers.add(b);
+        servers.add(c);
+        CompletableFuture<?> startB = CompletableFuture.runAsync(b::start);
+        CompletableFuture<?> startC = CompletableFuture.runAsync(c::start);
+        CompletableFuture.allOf(startB, startC).join();
+        for (PayaraServer s : servers) {
+            awaitMembers(s, 3);
+        }
+    }
+
+    static Map<String, String> clusterEnv(String prefix, String pem) {
+        return Map.of("CLUSTER_ENGINE", "redis",
+                "CLUSTER_REDIS_URL", "redis://" + System.getProperty("it.redis.host", "127.0.0.1") + ":"
+                        + System.getProperty("it.redis.port", "6379"),
+                "CLUSTER_REDIS_PREFIX", prefix,
+                "CLUSTER_HEARTBEAT_INTERVAL_MS", String.valueOf(HEARTBEAT_MS),
+                "CLUSTER_HEARTBEAT_MISSES", String.valueOf(MISSES),
+                "CLUSTER_REPLY_TIMEOUT_MS", "3000",
+                "SWITCHBOARD_JWT_PRIVATE_KEY", pem);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        // the shared database belongs to the first: it goes last
+        for (int i = servers.size() - 1; i >= 0; i--) {
+            servers.get(i).close();
+        }
+    }
+
+    /** Waits until the server's readiness lists {@code n} members (itself included). */
+    static JsonObject awaitMembers(PayaraServer s, int n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonObject last = null;
+        while (System.nanoTime() < deadline) {
+            Api.Reply r = Api.get(s, "/health/ready");
+            if (r.status() == 200) {
+                last = r.json();
+                for (var check : last.getJsonArray("checks")) {
+                    JsonObject o = check.asJsonObject();
+                    if ("cluster".equals(o.getString("name")) && o.getJsonObject("data").getInt("members") == n) {
+                        return o;
+                    }
+                }
+            }
+            PayaraServer.sleep(100);
+        }
+        throw new AssertionError("not " + n + " members on " + s.port() + ": " + last);
+    }
+
+    String token(String user, List<String> groups) throws Exception {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
+                new JWTClaimsSet.Builder().issuer("switchboard").subject(user).claim("upn", user).claim("groups", groups)
+                        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600))).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    Rtc.Client rtc(PayaraServer s, String user) throws Exception {
+        WsClient ws = WsClient.connect(s.ws("/rtc/ws?token=" + token(user, List.of("user"))));
+        JsonObject welcome = ws.next(T);
+        assertEquals("Status", welcome.getString("type"), welcome.toString());
+        return new Rtc.Client(ws, welcome.getJsonObject("data").getJsonObject("details").getString("connection_id"));
+    }
+
+    static Predicate<JsonObject> type(String t) {
+        return m -> t.equals(m.getString("type", null));
+    }
+
+    static Predicate<JsonObject> presence(String user, String status) {
+        return m -> "Presence".equals(m.getString("type", null))
+                && user.equals(m.getJsonObject("data").getString("user_id"))
+                && status.equals(m.getJsonObject("data").getString("status"));
+    }
+
+    private static void subscribe(Rtc.Client client, String topic) {
+        client.send("{\"type\":\"Subscribe\",\"data\":{\"topics\":[\"" + topic + "\"]}}");
+        client.ws().next(type("Status"), T);
+    }
+
+    @Test
+    @Order(1)
+    void aTokenSignedByOneInstanceIsAcceptedByTheOthers() {
+        String issued = Api.adminToken(a);
+        for (PayaraServer s : List.of(b, c)) {
+            Api.Reply me = Api.call(s, "GET", "/api/users/me", issued, null);
+            assertEquals(200, me.status(), me.body());
+            assertEquals("admin", me.json().getString("username"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aBroadcastReachesEverySubscriberOnEveryInstanceOnceAndTheAckCountsThemAll() throws Exception {
+        String topic = "cluster.news." + UUID.randomUUID().toString().substring(0, 8);
+        try (var onA = rtc(a, Rtc.user("sa")); var onB = rtc(b, Rtc.user("sb")); var onC = rtc(c, Rtc.user("sc"));
+             var onC2 = rtc(c, Rtc.user("sc2")); var publisher = rtc(a, Rtc.user("pub"))) {
+            for (var s : List.of(onA, onB, onC, onC2)) {
+                subscribe(s, topic.substring(0, topic.lastIndexOf('.')) + ".*");
+            }
+            publisher.send("{\"type\":\"Broadcast\",\"id\":\"b-1\",\"data\":{\"topic\":\"" + topic + "\",\"payload\":{\"n\":1}}}");
+            JsonObject ack = publisher.ws().next(type("Ack"), T);
+            assertEquals(4, ack.getJsonObject("data").getInt("recipients"), ack.toString());
+            for (var s : List.of(onA, onB, onC, onC2)) {
+                JsonObject got = s.ws().next(type("Broadcast"), T);
+                assertEquals(1, got.getJsonObject("data").getJsonObject("payload").getInt("n"));
+            }
+            // a second broadcast is the next one each gets: the first came once
+            publisher.send("{\"type\":\"Broadcast\",\"id\":\"b-2\",\"data\":{\"topic\":\"" + topic + "\",\"payload\":{\"n\":2}}}");
+            assertEquals(4, publisher.ws().next(type("Ack"), T).getJsonObject("data").getInt("recipients"));
+            for (var s : List.of(onA, onB, onC, onC2)) {
+                assertEquals(2, s.ws().next(type("Broadcast"), T).getJsonObject("data").getJsonObject("payload").getInt("n"));
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aDirectMessageReachesTheTargetOnEveryInstanceAndTheAckListsEveryConnection() throws Exception {
+        String target = Rtc.user("dm");
+        try (var sender = rtc(a, Rtc.user("from")); var t1 = rtc(b, target); var t2 = rtc(c, target)) {
+            sender.send("{\"type\":\"DirectMessage\",\"id\":\"dm-1\",\"data\":{\"target_user\":\"" + target
+                    + "\",\"payload\":{\"hello\":true}}}");
+            JsonObject ack = sender.ws().next(type("Ack"), T);
+            Set<String> to = new HashSet<>();
+            ack.getJsonObject("data").getJsonArray("delivered_to").getValuesAs(jakarta.json.JsonString.class)
+                    .forEach(s -> to.add(s.getString()));
+            assertEquals(Set.of(t1.connectionId(), t2.connectionId()), to, ack.toString());
+            for (var t : List.of(t1, t2)) {
+                assertTrue(t.ws().next(type("DirectMessage"), T).getJsonObject("data").getJsonObject("payload").getBoolean("hello"));
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aQueuedDirectMessageIsClaimedOnceWhenItsRecipientConnectsToTwoInstancesAtOnce() throws Exception {
+        String target = Rtc.user("later");
+        try (var sender = rtc(a, Rtc.user("from"))) {
+            sender.send("{\"type\":\"DirectMessage\",\"id\":\"q-1\",\"data\":{\"target_user\":\"" + target
+                    + "\",\"payload\":{\"queued\":1}}}");
+            JsonObject stored = sender.ws().next(type("Error"), T);
+            assertTrue(stored.getJsonObject("data").getJsonObject("details").getBoolean("queued"), stored.toString());
+        }
+        var onB = CompletableFuture.supplyAsync(() -> connectQuietly(b, target));
+        var onC = CompletableFuture.supplyAsync(() -> connectQuietly(c, target));
+        try (var t1 = onB.join(); var t2 = onC.join()) {
+            // whoever claimed it got it; then a marker direct message reaches both, so each has had its chance
+            try (var sender = rtc(a, Rtc.user("from"))) {
+                sender.send("{\"type\":\"DirectMessage\",\"id\":\"q-2\",\"data\":{\"target_user\":\"" + target
+                        + "\",\"payload\":{\"marker\":true}}}");
+                sender.ws().next(type("Ack"), T);
+            }
+            int queued = 0;
+            for (var t : List.of(t1, t2)) {
+                while (true) {
+                    JsonObject dm = t.ws().next(type("DirectMessage"), T);
+                    if (dm.getJsonObject("data").getJsonObject("payload").containsKey("marker")) {
+                        break;
+                    }
+                    queued++;
+                }
+            }
+            assertEquals(1, queued, "the queued message was claimed by exactly one connection");
+        }
+    }
+
+    private Rtc.Client connectQuietly(PayaraServer s, String user) {
+        try {
+            return rtc(s, user);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void presenceIsPerUserAcrossTheCluster() throws Exception {
+        String user = Rtc.user("pres");
+        try (var watcherA = rtc(a, Rtc.user("watch")); var watcherC = rtc(c, Rtc.user("watch"))) {
+            subscribe(watcherA, "presence.#");
+            subscribe(watcherC, "presence.#");
+            var first = rtc(b, user);
+            watcherA.ws().next(presence(user, "online"), T);
+            watcherC.ws().next(presence(user, "online"), T);
+            var second = rtc(c, user);
+            // a round trip on c: its open (and so its announcement to the others) is done before b's close begins
+            second.send("{\"type\":\"Ping\"}");
+            second.ws().next(type("Pong"), T);
+            first.close();
+            // still connected on c: the next change either watcher sees is the status set there, not offline
+            second.send("{\"type\":\"Presence\",\"data\":{\"status\":\"away\"}}");
+            for (var w : List.of(watcherA, watcherC)) {
+                JsonObject next = w.ws().next(m -> "Presence".equals(m.getString("type", null))
+                        && user.equals(m.getJsonObject("data").getString("user_id")), T);
+                assertEquals("away", next.getJsonObject("data").getString("status"), next.toString());
+            }
+            second.close();
+            watcherA.ws().next(presence(user, "offline"), T);
+            watcherC.ws().next(presence(user, "offline"), T);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aNotificationReachesTheUsersConnectionsOnEveryInstance() throws Exception {
+        String user = Rtc.user("note");
+        String admin = Api.adminToken(a);
+        try (var onB = rtc(b, user); var onC = rtc(c, user)) {
+            Api.Reply sent = Api.call(a, "POST", "/api/notifications", admin,
+                    "{\"message\":\"hello cluster\",\"user\":\"" + user + "\"}");
+            assertEquals(202, sent.status(), sent.body());
+            assertEquals(2, sent.json().getInt("recipients"), sent.body());
+            for (var t : List.of(onB, onC)) {
+                assertEquals("hello cluster", t.ws().next(type("Notification"), T).getJsonObject("data").getString("message"));
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    void chatMessagesReachEveryInstanceWithUniqueOrderedIds() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        try (var onA = WsClient.connect(a.ws("/workspace/ws?username=wa" + tag));
+             var onB = WsClient.connect(b.ws("/workspace/ws?username=wb" + tag));
+             var onC = WsClient.connect(c.ws("/workspace/ws?username=wc" + tag))) {
+            for (var w : List.of(onA, onB, onC)) {
+                w.next(type("connected"), T);
+            }
+            int each = 20;
+            for (int i = 0; i < each; i++) {
+                onA.send("{\"type\":\"message:send\",\"data\":{\"text\":\"a" + i + "\"}}");
+                onB.send("{\"type\":\"message:send\",\"data\":{\"text\":\"b" + i + "\"}}");
+            }
+            for (var w : List.of(onA, onB, onC)) {
+                Set<String> ids = new HashSet<>();
+                int fromA = 0;
+                int fromB = 0;
+                while (ids.size() < 2 * each) {
+                    JsonObject m = w.next(type("message:new"), T).getJsonObject("data");
+                    assertTrue(ids.add(m.getString("id")), "an id came twice: " + m);
+                    String text = m.getString("text");
+                    // one order per sender
+                    if (text.startsWith("a")) {
+                        assertEquals("a" + fromA++, text);
+                    } else {
+                        assertEquals("b" + fromB++, text);
+                    }
+                }
+            }
+        }
+        String admin = Api.adminToken(b);
+        Api.Reply history = Api.call(c, "GET", "/api/workspace/messages?limit=100", admin, null);
+        assertEquals(200, history.status(), history.body());
+        List<String> ids = new ArrayList<>();
+        for (var v : history.json().getJsonArray("messages")) {
+            if (v.asJsonObject().getString("username").endsWith(tag)) {
+                ids.add(v.asJsonObject().getString("id"));
+            }
+        }
+        assertEquals(40, ids.size(), "every message stored once: " + ids);
+        assertEquals(40, new HashSet<>(ids).size());
+    }
+
+    @Test
+    @Order(8)
+    void aServiceCreatedOnOneInstanceIsAnnouncedToControlClientsOnTheOthers() {
+        String admin = Api.adminToken(a);
+        try (var onB = WsClient.connect(b.ws("/control/ws")); var onC = WsClient.connect(c.ws("/control/ws"))) {
+            String name = "cluster-svc-" + UUID.randomUUID().toString().substring(0, 6);
+            Api.Reply created = Api.call(a, "POST", "/api/services", admin,
+                    "{\"name\":\"" + name + "\",\"type\":\"DATA\",\"description\":\"d\",\"status\":\"ACTIVE\"}");
+            assertEquals(201, created.status(), created.body());
+            for (var w : List.of(onB, onC)) {
+                JsonObject e = w.next(m -> "instance:created".equals(m.getString("event", null))
+                        && name.equals(m.getJsonObject("data").getString("name", null)), T);
+                assertTrue(e.containsKey("data"));
+            }
+        }
+    }
+
+    @Test
+    @Order(20)
+    void anInstanceKilledWithKill9LeavesAndItsUsersGoOffline() throws Exception {
+        String user = Rtc.user("doomed");
+        try (var watcher = rtc(a, Rtc.user("watch")); var control = WsClient.connect(b.ws("/control/ws"))) {
+            subscribe(watcher, "presence.#");
+            var doomed = rtc(c, user); // left open: the kill ends it
+            watcher.ws().next(presence(user, "online"), T);
+            long killed = System.nanoTime();
+            c.kill();
+            watcher.ws().next(presence(user, "offline"), Duration.ofSeconds(30));
+            long offlineMs = (System.nanoTime() - killed) / 1_000_000;
+            JsonObject gone = control.next(m -> "agent:offline".equals(m.getString("event", null)), Duration.ofSeconds(30));
+            long leftMs = (System.nanoTime() - killed) / 1_000_000;
+            assertEquals("expired", gone.getJsonObject("data").getString("reason"), gone.toString());
+            awaitMembers(a, 2);
+            awaitMembers(b, 2);
+            System.out.println("cluster.failover kill-9 -> presence offline on a: " + offlineMs + " ms; agent:offline on b: "
+                    + leftMs + " ms (heartbeat " + HEARTBEAT_MS + " ms x " + MISSES + " misses, bound "
+                    + (MISSES + 1) * HEARTBEAT_MS + " ms plus delivery)");
+            doomed.close();
+        }
+    }
+}
