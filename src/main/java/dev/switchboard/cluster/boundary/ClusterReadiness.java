@@ -22,7 +22,13 @@ public class ClusterReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean reachable = membership.reachable();
+        boolean reachable;
+        try {
+            reachable = membership.reachable();
+        } catch (RuntimeException e) {
+            // the membership singleton is still starting (the container refuses calls until it has)
+            return HealthCheckResponse.named("cluster").down().withData("starting", true).build();
+        }
         return HealthCheckResponse.named("cluster").up()
                 .withData("engine", membership.engineName())
                 .withData("backplane", reachable ? "reachable" : "unreachable")

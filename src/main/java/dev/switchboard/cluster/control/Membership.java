@@ -78,6 +78,9 @@ public class Membership {
     ClusterPresence presence;
 
     @Inject
+    Leases leases;
+
+    @Inject
     Event<MemberJoined> joined;
 
     @Inject
@@ -150,6 +153,7 @@ public class Membership {
                 discover();
             }
             expire();
+            leases.renewKept();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cluster.heartbeat.failed", e);
         }
@@ -353,6 +357,7 @@ public class Membership {
     @PreDestroy
     void stop() {
         stopping = true;
+        leases.releaseKept();
         try {
             bus.publish(bus.message(BYE).add("id", local.member().id()));
             bus.engine().deregister(local.member().id());
