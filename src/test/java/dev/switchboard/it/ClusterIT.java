@@ -1,11 +1,5 @@
 package dev.switchboard.it;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,13 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,22 +39,18 @@ class ClusterIT {
     private PayaraServer a;
     private PayaraServer b;
     private PayaraServer c;
-    private PrivateKey key;
+    private ClusterTokens tokens;
 
     @BeforeAll
     void startCluster() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        key = generator.generateKeyPair().getPrivate();
-        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        Map<String, String> env = clusterEnv("it-" + UUID.randomUUID(), pem);
-        a = new PayaraServer("cluster-a", env);
+        tokens = new ClusterTokens();
+        Map<String, String> env = clusterEnv("it-" + UUID.randomUUID(), tokens.pem);
+        a = advertised(new PayaraServer("cluster-a", env));
         servers.add(a);
         // the first one alone: it migrates the schema and creates the first admin; the others then start side by side
         a.start();
-        b = new PayaraServer("cluster-b", env, a.databaseUrl());
-        c = new PayaraServer("cluster-c", env, a.databaseUrl());
+        b = advertised(new PayaraServer("cluster-b", env, a.databaseUrl()));
+        c = advertised(new PayaraServer("cluster-c", env, a.databaseUrl()));
         servers.add(b);
         servers.add(c);
         CompletableFuture<?> startB = CompletableFuture.runAsync(b::start);
@@ -74,6 +59,11 @@ class ClusterIT {
         for (PayaraServer s : servers) {
             awaitMembers(s, 3);
         }
+    }
+
+    /** Members describe themselves by the port they really listen on. */
+    static PayaraServer advertised(PayaraServer s) {
+        return s.env("SWITCHBOARD_ADVERTISED_ADDRESS", "127.0.0.1").env("SWITCHBOARD_ADVERTISED_PORT", String.valueOf(s.port()));
     }
 
     static Map<String, String> clusterEnv(String prefix, String pem) {
@@ -115,20 +105,8 @@ class ClusterIT {
         throw new AssertionError("not " + n + " members on " + s.port() + ": " + last);
     }
 
-    String token(String user, List<String> groups) throws Exception {
-        Instant now = Instant.now();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
-                new JWTClaimsSet.Builder().issuer("switchboard").subject(user).claim("upn", user).claim("groups", groups)
-                        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600))).build());
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
-    }
-
     Rtc.Client rtc(PayaraServer s, String user) throws Exception {
-        WsClient ws = WsClient.connect(s.ws("/rtc/ws?token=" + token(user, List.of("user"))));
-        JsonObject welcome = ws.next(T);
-        assertEquals("Status", welcome.getString("type"), welcome.toString());
-        return new Rtc.Client(ws, welcome.getJsonObject("data").getJsonObject("details").getString("connection_id"));
+        return tokens.rtc(s, user);
     }
 
     static Predicate<JsonObject> type(String t) {
@@ -297,8 +275,8 @@ class ClusterIT {
             }
             int each = 20;
             for (int i = 0; i < each; i++) {
-                onA.send("{\"type\":\"message:send\",\"data\":{\"text\":\"a" + i + "\"}}");
-                onB.send("{\"type\":\"message:send\",\"data\":{\"text\":\"b" + i + "\"}}");
+                onA.send("{\"type\":\"message:send\",\"text\":\"a" + i + "\"}");
+                onB.send("{\"type\":\"message:send\",\"text\":\"b" + i + "\"}");
             }
             for (var w : List.of(onA, onB, onC)) {
                 Set<String> ids = new HashSet<>();

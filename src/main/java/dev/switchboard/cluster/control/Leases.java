@@ -5,6 +5,7 @@ import dev.switchboard.node.control.NodeIdentity;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -20,10 +21,11 @@ import java.util.logging.Logger;
  * Leases in the database ({@code sb_lease}), so that what must happen once per cluster does, whatever the engine:
  * a lease is held by one member (its peer id) until it expires, and only then may another take it. A holder renews
  * by taking it again. Times are the members' clocks (epoch milliseconds): they must agree to well within a lease's
- * time to live. Each take is one statement in its own transaction (autocommit); a database that cannot be reached
- * means "not held".
+ * time to live. Each take is one statement in its own transaction (autocommit, outside any transaction of the
+ * caller's, such as a timer's); a database that cannot be reached means "not held".
  */
 @ApplicationScoped
+@Transactional(Transactional.TxType.NOT_SUPPORTED)
 public class Leases {
 
     private static final Logger LOG = Logger.getLogger(Leases.class.getName());
@@ -44,7 +46,7 @@ public class Leases {
         long now = System.currentTimeMillis();
         long until = now + ttl.toMillis();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
+            autocommit(c);
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE sb_lease SET holder = ?, expires_at = ? WHERE name = ? AND (holder = ? OR expires_at < ?)")) {
                 update.setString(1, me);
@@ -70,6 +72,12 @@ public class Leases {
         }
     }
 
+    private static void autocommit(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+        }
+    }
+
     /**
      * The first free slot of {@code count} ({@code <name>.0} … {@code <name>.<count-1>}), kept by this member while it
      * lives. @return the slot, or -1 when every one is held by a live member
@@ -88,7 +96,7 @@ public class Leases {
     }
 
     /** Renews the kept leases once a third of the shortest time to live has passed (called by the heartbeat). */
-    void renewKept() {
+    public void renewKept() {
         if (kept.isEmpty()) {
             return;
         }
@@ -107,11 +115,11 @@ public class Leases {
     }
 
     /** Gives the kept leases back at a clean stop, so a restart (or another member) can take them at once. */
-    void releaseKept() {
+    public void releaseKept() {
         String me = identity.peerId();
         try (Connection c = dataSource.getConnection();
              PreparedStatement delete = c.prepareStatement("DELETE FROM sb_lease WHERE name = ? AND holder = ?")) {
-            c.setAutoCommit(true);
+            autocommit(c);
             for (String name : kept.keySet()) {
                 delete.setString(1, name);
                 delete.setString(2, me);
