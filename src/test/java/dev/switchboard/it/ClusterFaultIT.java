@@ -129,7 +129,7 @@ class ClusterFaultIT {
     void withoutRedisEachInstanceServesItsOwnClientsAndRelayingResumesWhenRedisReturns() throws Exception {
         String topic = "fault." + UUID.randomUUID().toString().substring(0, 8);
         try (var publisher = tokens.rtc(a, Rtc.user("pub")); var localSub = tokens.rtc(a, Rtc.user("la"));
-             var remoteSub = tokens.rtc(b, Rtc.user("rb")); var vault = WsClient.connect(a.ws("/ws"))) {
+             var remoteSub = tokens.rtc(b, Rtc.user("rb")); var vault = WsClient.connect(a.ws("/ws?token=" + tokens.token(Rtc.user("ops"), List.of("operator"))))) {
             subscribe(localSub, topic);
             subscribe(remoteSub, topic);
             vault.send("{\"type\":\"subscribe\",\"topic\":\"alerts\"}");

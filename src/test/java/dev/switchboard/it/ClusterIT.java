@@ -309,6 +309,31 @@ class ClusterIT {
     }
 
     @Test
+    @Order(9)
+    void theWorkspaceLimitOfConnectionsPerNameHoldsOverTheCluster() {
+        String name = "lim" + UUID.randomUUID().toString().substring(0, 6);
+        try (var onA = WsClient.connect(a.ws("/workspace/ws?username=" + name));
+             var onB = WsClient.connect(b.ws("/workspace/ws?username=" + name));
+             var onC = WsClient.connect(c.ws("/workspace/ws?username=" + name))) {
+            for (var w : List.of(onA, onB, onC)) {
+                w.next(type("connected"), T);
+            }
+            // each instance's seat count travels before its chat message: once a sees both messages, it knows the seats
+            onB.send("{\"type\":\"message:send\",\"text\":\"seat-b\"}");
+            onC.send("{\"type\":\"message:send\",\"text\":\"seat-c\"}");
+            for (String text : List.of("seat-b", "seat-c")) {
+                onA.next(m -> "message:new".equals(m.getString("type", null))
+                        && text.equals(m.getJsonObject("data").getString("text")), T);
+            }
+            try (var fourth = WsClient.connect(a.ws("/workspace/ws?username=" + name))) {
+                JsonObject refused = fourth.next(T);
+                assertEquals("error", refused.getString("type"), refused.toString());
+                assertEquals("TOO_MANY_CONNECTIONS", refused.getJsonObject("data").getString("code"));
+            }
+        }
+    }
+
+    @Test
     @Order(8)
     void aServiceCreatedOnOneInstanceIsAnnouncedToControlClientsOnTheOthers() {
         String admin = Api.adminToken(a);

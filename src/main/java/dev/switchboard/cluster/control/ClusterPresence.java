@@ -199,6 +199,13 @@ public class ClusterPresence {
         }
     }
 
+    /** Whether another instance has told this one that the user is connected there. */
+    public boolean onlineElsewhere(String user) {
+        synchronized (lock) {
+            return remote.containsKey(user);
+        }
+    }
+
     /** Users online anywhere in the cluster, as this instance knows it. */
     public int onlineUsers() {
         synchronized (lock) {

@@ -81,6 +81,9 @@ public class Membership {
     Leases leases;
 
     @Inject
+    Tallies tallies;
+
+    @Inject
     Event<MemberJoined> joined;
 
     @Inject
@@ -129,6 +132,7 @@ public class Membership {
         // every handler is in place before the first message can arrive
         relay.listen();
         presence.listen();
+        tallies.listen();
         bus.on(BEAT, this::onBeat);
         bus.on(BYE, this::onBye);
         bus.onReachable(this::onReachable);
