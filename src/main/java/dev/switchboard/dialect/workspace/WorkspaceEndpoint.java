@@ -239,6 +239,9 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
             }
             if (!accepted) {
                 sendError(WorkspaceCodec.SERVER_BUSY, "The message store is unavailable; message not sent, try again");
+            } else if (roster.elsewhere(username) > 0) {
+                // the user's rate limit is per user over the cluster: the other instances debit their bucket too
+                relay.signal(WorkspacePushes.POSTED_SIGNAL, username);
             }
         } else if (decoded instanceof WorkspaceCodec.Presence p) {
             toOthers(WorkspaceFrames.presence(userId, username, p.status()));

@@ -97,6 +97,11 @@ public class WorkspaceRoster {
         });
     }
 
+    /** Connections of this name on the other instances. */
+    int elsewhere(String name) {
+        return elsewhere(SEATS, key(name));
+    }
+
     /** Distinct names connected now, on every instance. */
     int users() {
         return tallies == null ? byName.size() : tallies.distinctWith(SEATS, byName.keySet());

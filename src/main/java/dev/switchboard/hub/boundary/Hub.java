@@ -104,6 +104,11 @@ public class Hub {
         return userLimits.acquire(dialect + '\n' + user, perSecond, burst);
     }
 
+    /** The shared rate limit of a user of a dialect while one of the user's connections holds it, else null. */
+    public RateLimit existingUserRateLimit(String dialect, String user) {
+        return userLimits.existing(dialect + '\n' + user);
+    }
+
     public void releaseUserRateLimit(String dialect, String user) {
         userLimits.release(dialect + '\n' + user);
     }
