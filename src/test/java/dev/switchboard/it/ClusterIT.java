@@ -396,6 +396,39 @@ class ClusterIT {
     }
 
     @Test
+    @Order(11)
+    void anUploadOnOneInstanceReachesFileOperationsSubscribersOnEveryInstanceOnce() throws Exception {
+        String admin = Api.adminToken(a);
+        Api.Reply svc = Api.call(a, "POST", "/api/services", admin,
+                "{\"name\":\"cluster-files-" + System.nanoTime() + "\",\"type\":\"DATA\",\"description\":\"files\"}");
+        assertEquals(201, svc.status(), svc.body());
+        long serviceId = svc.json().getJsonNumber("id").longValue();
+        byte[] data = "hello cluster vault".getBytes();
+        try (var onB = WsClient.connect(b.ws("/ws")); var onC = WsClient.connect(c.ws("/ws"));
+             var node = WsClient.connect(a.ws("/api/ws?token=" + admin))) {
+            for (var v : List.of(onB, onC)) {
+                v.send("{\"type\":\"subscribe\",\"topic\":\"file_operations\"}");
+                v.next(m -> "subscribed".equals(m.getString("type")), T);
+            }
+            node.nextOfType("connected", T);
+            Uploader up = new Uploader(node);
+            String session = up.start(serviceId, "g" + System.nanoTime(), "docs/cluster.txt", 0, 1, data, 1024);
+            up.chunk(session, 0, data, 1024);
+            for (var v : List.of(onB, onC)) {
+                JsonObject uploaded = v.next(m -> "file_uploaded".equals(m.getString("type")), T);
+                assertEquals("services/" + serviceId + "/files/docs/cluster.txt", uploaded.getJsonObject("data").getString("key"));
+            }
+            // once each: a delete is the next file operation either sees
+            Api.Reply deleted = Api.call(a, "DELETE", "/api/services/" + serviceId + "/files/docs/cluster.txt", admin, null);
+            assertTrue(deleted.status() == 204 || deleted.status() == 200, deleted.toString());
+            for (var v : List.of(onB, onC)) {
+                JsonObject next = v.next(m -> "file_operations".equals(m.getString("topic", null)), T);
+                assertEquals("file_deleted", next.getString("type"), next.toString());
+            }
+        }
+    }
+
+    @Test
     @Order(20)
     void anInstanceKilledWithKill9LeavesAndItsUsersGoOffline() throws Exception {
         String user = Rtc.user("doomed");
