@@ -136,6 +136,25 @@ class ClusterIT {
     }
 
     @Test
+    @Order(1)
+    void metricsShowTheMembersAndTheBackplane() {
+        for (PayaraServer s : servers) {
+            assertEquals(3.0, metric(s, "switchboard_cluster_members"));
+            assertEquals(1.0, metric(s, "switchboard_cluster_backplane_up"));
+        }
+    }
+
+    static double metric(PayaraServer s, String name) {
+        Api.Reply r = Api.get(s, "/metrics");
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError(name + " not in " + r.body());
+    }
+
+    @Test
     @Order(2)
     void aBroadcastReachesEverySubscriberOnEveryInstanceOnceAndTheAckCountsThemAll() throws Exception {
         String topic = "cluster.news." + UUID.randomUUID().toString().substring(0, 8);
