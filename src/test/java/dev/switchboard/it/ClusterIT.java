@@ -461,7 +461,7 @@ class ClusterIT {
             long offlineMs = (System.nanoTime() - killed) / 1_000_000;
             JsonObject gone = control.next(m -> "agent:offline".equals(m.getString("event", null)), Duration.ofSeconds(30));
             long leftMs = (System.nanoTime() - killed) / 1_000_000;
-            assertEquals("expired", gone.getJsonObject("data").getString("reason"), gone.toString());
+            assertEquals("timeout", gone.getJsonObject("data").getString("reason"), gone.toString());
             awaitMembers(a, 2);
             awaitMembers(b, 2);
             System.out.println("cluster.failover kill-9 -> presence offline on a: " + offlineMs + " ms; agent:offline on b: "

@@ -42,7 +42,7 @@ import java.util.logging.Logger;
  * refreshes its record in the engine (time to live: {@code interval × cluster.heartbeat.misses}) and publishes a
  * beat with its figures. A member is known from its first beat (or its record, found when this instance starts or
  * the backplane returns) and leaves when it says goodbye ({@code reason=shutdown}) or when nothing was heard of it
- * for {@code interval × misses} ({@code reason=expired}): a member killed with {@code kill -9} right after a beat is
+ * for {@code interval × misses} ({@code reason=timeout}, the value spec/vault.md shows for {@code peer_disconnected}): a member killed with {@code kill -9} right after a beat is
  * gone everywhere within {@code (misses + 1) × interval} (the expiry plus one check period), 8 s by default.
  * Silence for two intervals makes it {@code degraded} ({@link MemberHealthChanged}), the next beat {@code healthy}.
  * <p>
@@ -289,7 +289,7 @@ public class Membership {
             health.fireAsync(d);
         }
         for (String id : expired) {
-            gone(id, "expired");
+            gone(id, "timeout");
         }
     }
 

@@ -135,7 +135,7 @@ class ClusterPresenceTest {
         b.local("cid", "online", LocalPresenceChanged.Kind.OPENED);
         a.local("cid", "online", LocalPresenceChanged.Kind.OPENED);
         await(() -> a.events.seen.contains("bob:online") && a.presence.onlineUsers() == 2, "a knows b's users");
-        a.presence.onLeft(new MemberLeft(b.member, false, "expired", Instant.now()));
+        a.presence.onLeft(new MemberLeft(b.member, false, "timeout", Instant.now()));
         assertTrue(a.events.seen.contains("bob:offline"));
         assertTrue(!a.events.seen.contains("cid:offline"), "cid is still connected to a");
     }
