@@ -451,8 +451,11 @@ class ClusterIT {
     @Order(20)
     void anInstanceKilledWithKill9LeavesAndItsUsersGoOffline() throws Exception {
         String user = Rtc.user("doomed");
-        try (var watcher = rtc(a, Rtc.user("watch")); var control = WsClient.connect(b.ws("/control/ws"))) {
+        try (var watcher = rtc(a, Rtc.user("watch")); var control = WsClient.connect(b.ws("/control/ws"));
+             var peers = WsClient.connect(b.ws("/ws"))) {
             subscribe(watcher, "presence.#");
+            peers.send("{\"type\":\"subscribe\",\"topic\":\"peer_network\"}");
+            peers.next(m -> "subscribed".equals(m.getString("type")), T);
             var doomed = rtc(c, user); // left open: the kill ends it
             watcher.ws().next(presence(user, "online"), T);
             long killed = System.nanoTime();
@@ -462,6 +465,10 @@ class ClusterIT {
             JsonObject gone = control.next(m -> "agent:offline".equals(m.getString("event", null)), Duration.ofSeconds(30));
             long leftMs = (System.nanoTime() - killed) / 1_000_000;
             assertEquals("timeout", gone.getJsonObject("data").getString("reason"), gone.toString());
+            String deadId = gone.getJsonObject("data").getString("agentId");
+            JsonObject disconnected = peers.next(m -> "peer_disconnected".equals(m.getString("type")), Duration.ofSeconds(30));
+            assertEquals(deadId, disconnected.getJsonObject("data").getString("id"), disconnected.toString());
+            assertEquals("timeout", disconnected.getJsonObject("data").getString("reason"));
             awaitMembers(a, 2);
             awaitMembers(b, 2);
             System.out.println("cluster.failover kill-9 -> presence offline on a: " + offlineMs + " ms; agent:offline on b: "
