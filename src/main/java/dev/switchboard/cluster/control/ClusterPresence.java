@@ -9,6 +9,7 @@ import dev.switchboard.hub.entity.PresenceChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -180,7 +181,7 @@ public class ClusterPresence {
         bus.send(member, bus.message(SNAPSHOT).add("users", users).add("want", want));
     }
 
-    void onJoined(@Observes MemberJoined joined) {
+    void onJoined(@ObservesAsync MemberJoined joined) {
         if (!joined.self()) {
             sendSnapshot(joined.member().id(), true);
         }

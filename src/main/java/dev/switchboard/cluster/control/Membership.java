@@ -46,8 +46,8 @@ import java.util.logging.Logger;
  * gone everywhere within {@code (misses + 1) × interval} (the expiry plus one check period), 8 s by default.
  * Silence for two intervals makes it {@code degraded} ({@link MemberHealthChanged}), the next beat {@code healthy}.
  * <p>
- * Remote members' events are fired both synchronously and asynchronously, so every observer sees each once whichever
- * way it observes; {@code self} is false in all of them. This instance's own join, beats and goodbye stay
+ * Remote members' events are fired the way {@link LocalMember} fires this instance's: {@link MemberLeft}
+ * synchronously, the others asynchronously; {@code self} is false in all of them. This instance's own join, beats and goodbye stay
  * {@link LocalMember}'s. While the backplane is unreachable nothing is heard, so the others expire here (and this
  * one there); when it returns they rejoin. A vault alert ({@code network_alert}, metric {@code cluster_backplane})
  * says when the backplane is lost and when it is back.
@@ -200,7 +200,6 @@ public class Membership {
         MemberHeartbeat beat = new MemberHeartbeat(member, m.getJsonNumber("uptime").longValue(), m.getInt("connections"),
                 m.getJsonNumber("load").doubleValue(), m.getJsonNumber("heap_used").longValue(),
                 m.getJsonNumber("heap_max").longValue(), at, false, seq, now);
-        heartbeat.fire(beat);
         heartbeat.fireAsync(beat);
         if (fresh) {
             beat(); // the newcomer learns of us at once, not one interval later
@@ -235,12 +234,10 @@ public class Membership {
             LOG.info(() -> "cluster.member.joined id=" + member.id() + " name=" + member.name()
                     + " address=" + member.address() + ":" + member.port());
             MemberJoined event = new MemberJoined(member, false, Instant.now());
-            joined.fire(event);
             joined.fireAsync(event);
             fireTopology(all);
         }
         if (recovered != null) {
-            health.fire(recovered);
             health.fireAsync(recovered);
         }
         return fresh;
@@ -263,7 +260,6 @@ public class Membership {
         LOG.info(() -> "cluster.member.left id=" + id + " name=" + r.member.name() + " reason=" + reason);
         MemberLeft event = new MemberLeft(r.member, false, reason, Instant.now());
         left.fire(event);
-        left.fireAsync(event);
         fireTopology(all);
     }
 
@@ -285,7 +281,6 @@ public class Membership {
             }
         }
         for (MemberHealthChanged d : degraded) {
-            health.fire(d);
             health.fireAsync(d);
         }
         for (String id : expired) {
@@ -295,7 +290,6 @@ public class Membership {
 
     private void fireTopology(List<Member> all) {
         TopologyChanged event = new TopologyChanged(all, Instant.now());
-        topology.fire(event);
         topology.fireAsync(event);
     }
 

@@ -6,6 +6,7 @@ import dev.switchboard.common.JsonText;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -127,7 +128,7 @@ public class Tallies {
         bus.send(member, bus.message(SNAPSHOT).add("t", all).add("want", want));
     }
 
-    void onJoined(@Observes MemberJoined joined) {
+    void onJoined(@ObservesAsync MemberJoined joined) {
         if (!joined.self()) {
             sendSnapshot(joined.member().id(), true);
         }
