@@ -7,8 +7,6 @@ import dev.switchboard.peers.entity.PeersChanged;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -48,6 +46,10 @@ public class Blacklist {
     @Inject
     Event<PeersChanged> changed;
 
+    /** this bean's proxy: the refresh runs in a transaction of its own, whose failure is caught here */
+    @Inject
+    Blacklist self;
+
     @Inject
     @ConfigProperty(name = "blacklist.max-entries", defaultValue = "10000")
     int maxEntries;
@@ -82,8 +84,7 @@ public class Blacklist {
     }
 
     private void refresh() {
-        Instant now = Instant.now();
-        List<BlockView> inForce = list(now);
+        List<BlockView> inForce = self.list();
         cached = Set.copyOf(inForce.stream().map(BlockView::peerId).toList());
         cachedUntil = inForce.stream().map(BlockView::expiresAt).filter(e -> e != null).min(Instant::compareTo).orElse(Instant.MAX);
         cachedAt = System.nanoTime();
@@ -144,10 +145,9 @@ public class Blacklist {
                 .executeUpdate();
     }
 
-    /** This instance's own writes show at once in {@link #isBlocked}. */
-    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) PeersChanged change) {
-        if (change.blacklist()) {
-            cachedAt = Long.MIN_VALUE;
-        }
+    /** Called after this instance's own writes commit, so that they show at once in {@link #isBlocked}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public void invalidate() {
+        cachedAt = Long.MIN_VALUE;
     }
 }

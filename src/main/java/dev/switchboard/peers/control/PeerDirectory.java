@@ -77,7 +77,6 @@ public class PeerDirectory {
     int maxRegistered;
 
     /** What the node dialect lists: live instances, then registered peers, blacklisted ones left out. */
-    @Transactional(Transactional.TxType.SUPPORTS)
     public List<PeerView> known() {
         Set<String> blocked = blacklist.blockedIds();
         Map<String, PeerView> byId = new LinkedHashMap<>();
@@ -94,17 +93,14 @@ public class PeerDirectory {
         return new ArrayList<>(byId.values());
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
     public int count() {
         return known().size();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
     public List<PeerView> registered() {
         return em.createNamedQuery(RegisteredPeer.ALL, RegisteredPeer.class).getResultStream().map(RegisteredPeer::view).toList();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<PeerView> find(String peerId) {
         return Optional.ofNullable(em.find(RegisteredPeer.class, peerId)).map(RegisteredPeer::view);
     }

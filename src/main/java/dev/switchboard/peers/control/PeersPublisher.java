@@ -140,6 +140,9 @@ public class PeersPublisher {
     }
 
     public void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) PeersChanged change) {
+        if (change.blacklist()) {
+            blacklist.invalidate();
+        }
         peersSoon.trigger();
         if (change.blacklist()) {
             blacklistSoon.trigger();

@@ -56,27 +56,23 @@ public class RelayRecords {
     }
 
     /** Fresh sessions, those of blacklisted peers left out when {@code filtered}. */
-    @Transactional(Transactional.TxType.SUPPORTS)
     public List<RelaySessionView> sessions(boolean filtered) {
         Set<String> blocked = filtered ? blacklist.blockedIds() : Set.of();
         return em.createNamedQuery(RelaySession.FRESH, RelaySession.class).setParameter("since", freshSince())
                 .getResultStream().map(RelaySession::view).filter(s -> !blocked.contains(s.remotePeerId())).toList();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
     public List<RelayCandidateView> candidates(boolean filtered) {
         Set<String> blocked = filtered ? blacklist.blockedIds() : Set.of();
         return em.createNamedQuery(RelayCandidate.FRESH, RelayCandidate.class).setParameter("since", freshSince())
                 .getResultStream().map(RelayCandidate::view).filter(c -> !blocked.contains(c.peerId())).toList();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<RelaySessionView> session(String id) {
         return Optional.ofNullable(em.find(RelaySession.class, id)).map(RelaySession::view)
                 .filter(s -> s.reportedAt().isAfter(freshSince().toInstant()));
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<RelayCandidateView> candidate(String peerId) {
         return Optional.ofNullable(em.find(RelayCandidate.class, peerId)).map(RelayCandidate::view)
                 .filter(c -> c.reportedAt().isAfter(freshSince().toInstant()));
