@@ -84,11 +84,7 @@ public class PeersResource {
     @RequiresRole({"admin", "operator"})
     public Response create(InputStream body) {
         PeerDefinition d = read(body, null);
-        if (directory.find(d.id()).isPresent()) {
-            throw ApiErrors.of(Response.Status.CONFLICT, "A peer with id '" + d.id() + "' is registered already; PUT /api/peers/"
-                    + d.id() + " replaces it");
-        }
-        directory.put(d);
+        directory.create(d);
         return Response.created(URI.create("/api/peers/" + d.id())).entity(stored(d.id())).build();
     }
 

@@ -144,9 +144,9 @@ public class InstancePeers {
     }
 
     private void topology(TopologyChanged e) {
-        int before = table.size();
+        var before = table.ids();
         table.topology(e.members(), e.at(), Instant.now()).forEach(c -> announce(Optional.of(c)));
-        if (table.size() != before) {
+        if (!table.ids().equals(before)) {
             changed.fire(new PeersChanged(false));
         }
     }

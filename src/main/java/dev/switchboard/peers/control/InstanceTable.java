@@ -125,6 +125,10 @@ final class InstanceTable {
         return before - instances.size();
     }
 
+    synchronized Set<String> ids() {
+        return Set.copyOf(instances.keySet());
+    }
+
     synchronized int size() {
         return instances.size();
     }

@@ -105,6 +105,21 @@ public class PeerDirectory {
         return Optional.ofNullable(em.find(RegisteredPeer.class, peerId)).map(RegisteredPeer::view);
     }
 
+    /** A peer with this id is registered already (POST does not replace). */
+    public static class Taken extends Conflict {
+        public Taken(String id) {
+            super("A peer with id '" + id + "' is registered already; PUT /api/peers/" + id + " replaces it");
+        }
+    }
+
+    /** Registers a new peer; {@link Taken} when the id is registered already. */
+    public void create(PeerDefinition d) {
+        if (em.find(RegisteredPeer.class, d.id()) != null) {
+            throw new Taken(d.id());
+        }
+        put(d);
+    }
+
     /** Creates or replaces a registered peer; true when it is new. */
     public boolean put(PeerDefinition d) {
         if (d.id().equals(identity.peerId())) {
