@@ -287,7 +287,7 @@ class PeersIT {
             await(c, "peers.updated", m -> entry(m, "peers", "id", p).isPresent());
 
             Api.Reply added = call("POST", "/api/blacklist", admin, "{\"peer_id\":\"" + p + "\",\"reason\":\"Malicious behavior detected\","
-                    + "\"expires_in_seconds\":4}");
+                    + "\"expires_in_seconds\":10}");
             assertEquals(201, added.status(), added.body());
             long expiresAt = added.json().getJsonNumber("expires_at").longValue();
             assertTrue(expiresAt > Instant.now().getEpochSecond() - 5);
