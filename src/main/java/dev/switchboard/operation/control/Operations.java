@@ -260,6 +260,7 @@ public class Operations {
                 .add("service", Json.createObjectBuilder().add("id", service.id()).add("name", service.name())
                         .add("status", service.status().name())).build();
         String done = "Service " + service.name() + " is " + service.status().name();
+        Folders.deleteTree(run.workDir); // before the end is told: whoever sees it ended sees no work folder
         store.change(run.id, o -> {
             o.log(run.log.text(), run.log.truncated());
             o.complete(result.toString(), service.id(), done);
@@ -287,6 +288,7 @@ public class Operations {
 
     private void fail(OperationRun run, OperationFailure f) {
         LOG.info(() -> "ops.operation.failed operation=" + run.id + " code=" + f.code() + " error=\"" + f.getMessage() + "\"");
+        Folders.deleteTree(run.workDir);
         boolean changed = store.change(run.id, o -> {
             o.log(run.log.text(), run.log.truncated());
             o.fail(f.code(), f.getMessage());
