@@ -48,6 +48,8 @@ import java.util.logging.Logger;
 public class Operations {
 
     private static final Logger LOG = Logger.getLogger(Operations.class.getName());
+    /** While a builder writes, its log is stored this often too (besides every step), so GET shows it growing. */
+    private static final long LOG_SAVE_MS = 2000;
 
     /** The operation has ended; it cannot be cancelled any more. */
     public static class Finished extends Conflict {
@@ -188,6 +190,7 @@ public class Operations {
 
     private void execute(OperationRun run) {
         ScheduledFuture<?> limit = null;
+        ScheduledFuture<?> saving = null;
         try {
             if (run.stopping()) {
                 fail(run, run.stopped());
@@ -195,6 +198,14 @@ public class Operations {
             }
             store.change(run.id, o -> o.start());
             limit = flusher.once(() -> run.stop(ErrorCode.TIMEOUT, ""), run.request.timeoutSeconds());
+            long[] saved = {0};
+            saving = flusher.everyMillis(() -> {
+                long lines = run.log.lines();
+                if (lines != saved[0]) {
+                    saved[0] = lines;
+                    store.change(run.id, o -> o.log(run.log.text(), run.log.truncated()));
+                }
+            }, LOG_SAVE_MS);
             Files.createDirectories(run.workDir);
             complete(run);
         } catch (OperationFailure f) {
@@ -207,6 +218,9 @@ public class Operations {
         } finally {
             if (limit != null) {
                 limit.cancel(false);
+            }
+            if (saving != null) {
+                saving.cancel(false);
             }
             Folders.deleteTree(run.workDir);
             runs.remove(run.id);
