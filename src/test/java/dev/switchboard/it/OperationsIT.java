@@ -323,6 +323,12 @@ class OperationsIT {
             String id = start(admin, "standalone/git-build", "{\"service_name\":\"" + tag + "-endless\",\"repo_url\":\"" + url + "\"}");
             ws.until(id, f -> f.getJsonObject("payload").getString("stream", "").contains("tick"), T);
             assertEquals("running", operation(id).getString("status"));
+            // the log of a running build is stored as it grows (every 2 s), not only at each step
+            long deadline = System.nanoTime() + T.toNanos();
+            while (!operation(id).getString("log").contains("tick") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(operation(id).getString("log").contains("tick"), "the stored log grows while the build runs");
             Api.Reply cancel = Api.call(server, "POST", "/api/operations/" + id + "/cancel", admin, null);
             assertEquals(202, cancel.status(), cancel.body());
             List<JsonObject> frames = ws.toEnd(id, T);

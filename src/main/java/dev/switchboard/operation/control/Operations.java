@@ -203,7 +203,11 @@ public class Operations {
                 long lines = run.log.lines();
                 if (lines != saved[0]) {
                     saved[0] = lines;
-                    store.change(run.id, o -> o.log(run.log.text(), run.log.truncated()));
+                    try {
+                        store.change(run.id, o -> o.log(run.log.text(), run.log.truncated()));
+                    } catch (RuntimeException e) { // a failed save must not end the saving: the next one tries again
+                        LOG.warning(() -> "ops.operation.log-save-failed operation=" + run.id + " reason=" + e);
+                    }
                 }
             }, LOG_SAVE_MS);
             Files.createDirectories(run.workDir);
