@@ -292,6 +292,28 @@ class OperationsIT {
     }
 
     @Test
+    @Order(3)
+    void aBuilderSeesOnlyPathHomeLangAndTzNeverTheServersSecrets() throws Exception {
+        // the server was started with SWITCHBOARD_ADMIN_PASSWORD, SWITCHBOARD_DB_PASSWORD, DOCKER_HOST, OPS_*; make prints all it got
+        String url = repo("env-dump", Map.of("Makefile", "all:\n\t@env | sed 's/^/ENV:/'\n\t@false\n"), Set.of(), null);
+        try (OperationFrames ws = new OperationFrames(server, admin)) {
+            String id = start(admin, "standalone/git-build", "{\"service_name\":\"" + tag + "-env\",\"repo_url\":\"" + url + "\"}");
+            List<JsonObject> frames = ws.toEnd(id, T);
+            String stream = streamOf(frames, "standalone.operation.progress");
+            assertTrue(stream.contains("ENV:PATH="), "the builder ran and printed its environment: " + stream);
+            assertFalse(stream.contains(PayaraServer.ADMIN_PASSWORD), stream);
+            for (String secret : List.of("SWITCHBOARD_", "DOCKER_HOST", "OPS_", "AUTH_", "MP_JWT")) {
+                assertFalse(stream.contains("ENV:" + secret), secret + " reached a builder: " + stream);
+            }
+            List<String> names = java.util.regex.Pattern.compile("ENV:([A-Za-z_][A-Za-z0-9_]*)=").matcher(stream).results()
+                    .map(m -> m.group(1)).toList();
+            // what make and the shell add themselves, and the four the server passes
+            List<String> allowed = List.of("PATH", "HOME", "LANG", "TZ", "PWD", "OLDPWD", "SHLVL", "_", "MAKELEVEL", "MAKEFLAGS", "MFLAGS");
+            assertTrue(names.contains("PATH") && allowed.containsAll(names), names.toString());
+        }
+    }
+
+    @Test
     @Order(4)
     void aRepositoryOrARefThatDoesNotExistIsGitCloneFailed() {
         try (OperationFrames ws = new OperationFrames(server, admin)) {
