@@ -266,6 +266,31 @@ class OperationsIT {
     }
 
     @Test
+    @Order(2)
+    void anNpmPackageIsInstalledItsBinIsTheExecutableAndRunsInAWorkflow() throws Exception {
+        boolean npm = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "npm")));
+        Assumptions.assumeTrue(npm, "no npm on this machine");
+        // no dependencies, so npm install needs no registry; the bin is not executable in git: the build makes it so
+        String url = repo("npm-shout", Map.of(
+                "package.json", "{\"name\":\"shout\",\"version\":\"1.0.0\",\"bin\":{\"shout\":\"bin/shout.js\"},"
+                        + "\"scripts\":{\"build\":\"node -e \\\"console.log('built by npm')\\\"\"}}",
+                "bin/shout.js", "#!/usr/bin/env node\nlet s = '';\nprocess.stdin.on('data', d => s += d);\n"
+                        + "process.stdin.on('end', () => process.stdout.write(s.toUpperCase() + '!'));\n"),
+                Set.of(), null);
+        String service = tag + "-npm";
+        try (OperationFrames ws = new OperationFrames(server, admin)) {
+            String id = start(admin, "standalone/git-build", "{\"service_name\":\"" + service + "\",\"repo_url\":\"" + url + "\"}");
+            List<JsonObject> frames = ws.toEnd(id, Duration.ofSeconds(240));
+            assertEquals("standalone.operation.complete", frames.get(frames.size() - 1).getString("type"), frames.toString());
+            assertTrue(last(frames).getString("executable_path").endsWith("/shout.js"), last(frames).toString());
+            String log = operation(id).getString("log");
+            assertTrue(log.contains("npm install --no-audit --no-fund") && log.contains("npm run build") && log.contains("built by npm"), log);
+        }
+        assertEquals("HELLO!", runWorkflow(tag + "-wf-npm", service, "hello"));
+    }
+
+    @Test
     @Order(3)
     void aFailingBuildEndsBuildFailedWithTheBuildersOwnOutput() throws Exception {
         String url = repo("broken-c", Map.of("broken.c", "int main(void) { return missing_symbol_here; }\n",

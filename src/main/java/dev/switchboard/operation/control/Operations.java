@@ -10,6 +10,7 @@ import dev.switchboard.operation.entity.OperationKind.Family;
 import dev.switchboard.operation.entity.OperationRequest;
 import dev.switchboard.operation.entity.OperationView;
 import dev.switchboard.ops.control.Faults;
+import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.service.entity.ServiceType;
 import dev.switchboard.service.entity.ServiceView;
 
@@ -242,8 +243,7 @@ public class Operations {
             interfaces = SuggestedInterfaces.forVolumes(image.volumes());
             run.check();
             enter(run, "registering", "Registering service " + run.request.serviceName() + "...", 95);
-            service = services.register(run.request.serviceName(), run.request.description(), ServiceType.DOCKER,
-                    Json.createObjectBuilder().add("image", image.name()).build(), interfaces);
+            service = register(run, ServiceType.DOCKER, Json.createObjectBuilder().add("image", image.name()).build(), interfaces);
         } else {
             StandaloneOperations.Installed installed;
             try {
@@ -265,8 +265,7 @@ public class Operations {
             if (!commit.isEmpty()) {
                 source.add("commit", commit);
             }
-            service = services.register(run.request.serviceName(), run.request.description(), ServiceType.STANDALONE,
-                    config.add("source", source).build(), interfaces);
+            service = register(run, ServiceType.STANDALONE, config.add("source", source).build(), interfaces);
             if (kind != OperationKind.VALIDATE) {
                 standalone.pruneOlder(run.request.serviceName(), run.id);
             }
@@ -286,6 +285,20 @@ public class Operations {
         LOG.info(() -> "ops.operation.completed operation=" + run.id + " service=" + service.id());
         run.fire(new OperationEvent.Completed(run.id, run.family(), service.id(), service.name(), service.status().name(),
                 run.request.imageName(), executable, commit, interfaces.toString()));
+    }
+
+    /**
+     * Creates or updates the operation's service. Two operations (or a user) may create the same new name at once:
+     * the one that loses finds the name taken at its insert; its transaction is rolled back and it registers again,
+     * now as an update of the service the other made, instead of ending INTERNAL_ERROR.
+     */
+    private ServiceView register(OperationRun run, ServiceType type, JsonObject config, JsonArray interfaces) {
+        try {
+            return services.register(run.request.serviceName(), run.request.description(), type, config, interfaces);
+        } catch (ServiceRegistry.DuplicateName raced) {
+            LOG.info(() -> "ops.operation.register-raced operation=" + run.id + " service=" + run.request.serviceName());
+            return services.register(run.request.serviceName(), run.request.description(), type, config, interfaces);
+        }
     }
 
     private void enter(OperationRun run, String step, String message, double percentage) {
