@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.node;
 
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.peers.entity.BlockView;
@@ -41,6 +42,15 @@ final class NodeFrames {
 
     static Frame pong() {
         return NodeCodec.encode("pong", JsonValue.NULL);
+    }
+
+    /** The spec's {@code error {error, code}} frame: every refusal of the node dialect is one. */
+    static Frame error(String code, String error) {
+        return NodeCodec.encode("error", JsonText.object().add("error", error).add("code", code));
+    }
+
+    static Frame refused(Decoded.Refused<?> r) {
+        return error(r.code(), r.text());
     }
 
     /** @param privileged whether the receivers hold a writing role: everyone else gets the config's secrets masked */
