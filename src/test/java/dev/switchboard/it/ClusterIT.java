@@ -398,6 +398,38 @@ class ClusterIT {
     }
 
     @Test
+    @Order(12)
+    void workspacePresenceAndTypingReachTheOtherInstancesButNotTheSender() {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        try (var sender = WsClient.connect(a.ws("/workspace/ws?username=pa" + tag));
+             var onB = WsClient.connect(b.ws("/workspace/ws?username=pb" + tag));
+             var onC = WsClient.connect(c.ws("/workspace/ws?username=pc" + tag))) {
+            for (var w : List.of(sender, onB, onC)) {
+                w.next(type("connected"), T);
+            }
+            sender.send("{\"type\":\"presence:update\",\"status\":\"away\"}");
+            sender.send("{\"type\":\"typing:indicator\",\"isTyping\":true}");
+            for (var w : List.of(onB, onC)) {
+                JsonObject p = w.next(m -> "presence:update".equals(m.getString("type", null))
+                        && ("pa" + tag).equals(m.getJsonObject("data").getString("username")), T);
+                assertEquals("away", p.getJsonObject("data").getString("status"), p.toString());
+                JsonObject t = w.next(m -> "typing:indicator".equals(m.getString("type", null))
+                        && ("pa" + tag).equals(m.getJsonObject("data").getString("username")), T);
+                assertTrue(t.getJsonObject("data").getBoolean("isTyping"), t.toString());
+            }
+            // the sender's own next frame is its chat message, not its presence or typing coming back
+            sender.send("{\"type\":\"message:send\",\"text\":\"after\"}");
+            while (true) {
+                JsonObject m = sender.next(T);
+                assertTrue("message:new".equals(m.getString("type", null)), "nothing else before it: " + m);
+                if ("after".equals(m.getJsonObject("data").getString("text"))) {
+                    break;
+                }
+            }
+        }
+    }
+
+    @Test
     @Order(8)
     void aServiceCreatedOnOneInstanceIsAnnouncedToControlClientsOnTheOthers() {
         String admin = Api.adminToken(a);
