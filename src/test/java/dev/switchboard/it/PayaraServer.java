@@ -26,6 +26,7 @@ public final class PayaraServer implements AutoCloseable {
     private final Path work;
     private final Map<String, String> env = new HashMap<>();
     private final int port;
+    private final boolean ownsDatabase;
     private Process process;
     private int starts;
     private long startedAtNanos;
@@ -34,9 +35,18 @@ public final class PayaraServer implements AutoCloseable {
     private int logStart;
 
     public PayaraServer(String name, Map<String, String> extraEnv) {
+        this(name, extraEnv, null);
+    }
+
+    /**
+     * A server on a database another server made ({@code sharedDatabaseUrl}, e.g. the first member of a cluster's
+     * {@link #databaseUrl()}): this one leaves it in place at {@link #close()}. Null: a fresh database of its own.
+     */
+    public PayaraServer(String name, Map<String, String> extraEnv, String sharedDatabaseUrl) {
         this.work = Path.of(System.getProperty("it.work", "target/it")).resolve(name + "-" + System.nanoTime());
         this.port = freePort();
-        env.put("SWITCHBOARD_DB_URL", Postgres.createDatabase("sb_it_" + name));
+        this.ownsDatabase = sharedDatabaseUrl == null;
+        env.put("SWITCHBOARD_DB_URL", ownsDatabase ? Postgres.createDatabase("sb_it_" + name) : sharedDatabaseUrl);
         env.put("SWITCHBOARD_DB_USER", Postgres.USER);
         env.put("SWITCHBOARD_DB_PASSWORD", Postgres.PASSWORD);
         env.put("SWITCHBOARD_DATA_DIR", work.resolve("data").toAbsolutePath().toString());
@@ -161,7 +171,7 @@ public final class PayaraServer implements AutoCloseable {
     public void close() {
         kill();
         String url = databaseUrl();
-        if (url != null) {
+        if (url != null && ownsDatabase) {
             Postgres.dropDatabase(url);
         }
     }
