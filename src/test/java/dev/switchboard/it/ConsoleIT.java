@@ -220,6 +220,7 @@ class ConsoleIT {
         form.findElement(By.cssSelector("button[type=submit]")).click();
         WebElement failed = browser.await("#operations-list .operation[data-status='error']", LONG);
         assertTrue(failed.getText().contains("VALIDATION_FAILED"), failed.getText());
+        browser.js("document.querySelector('#operations-list').scrollIntoView({block: 'end'})");
         browser.screenshot("operations");
 
         JsonObject made = Api.call(server, "GET", "/api/services", admin, null).json().getJsonArray("services").stream()
@@ -236,6 +237,30 @@ class ConsoleIT {
 
     @Test
     @Order(4)
+    void thePeersPageAppearsOnceThereArePeersAndFollowsTheBlacklistLive() {
+        String peer = "12D3KooWConsolePeer" + System.nanoTime();
+        String blocked = "12D3KooWConsoleBlocked" + System.nanoTime();
+        try {
+            Api.Reply made = Api.call(server, "POST", "/api/peers", admin, "{\"id\":\"" + peer + "\",\"addresses\":[\"10.0.0.9:8080\"],"
+                    + "\"is_relay\":false,\"can_be_relay\":true,\"connection_quality\":80,\"metadata\":{}}");
+            assertEquals(201, made.status(), made.body());
+            // the navigation offers the page once node.status reports a known peer
+            browser.await("#nav a[href='#/peers']", LONG).click();
+            browser.await("#peers-list tr[data-peer='" + peer + "']", LONG);
+            assertTrue(browser.await("#peers-list tr[data-peer='" + peer + "']").getText().contains("10.0.0.9:8080"));
+            // a blacklist entry made elsewhere appears by itself (blacklist.updated follows the change)
+            Api.Reply block = Api.call(server, "POST", "/api/blacklist", admin, "{\"peer_id\":\"" + blocked + "\",\"reason\":\"console test\"}");
+            assertEquals(201, block.status(), block.body());
+            browser.await("#blacklist-list tr[data-peer='" + blocked + "']", LONG);
+            browser.screenshot("peers");
+        } finally {
+            Api.call(server, "DELETE", "/api/blacklist/" + blocked, admin, null);
+            Api.call(server, "DELETE", "/api/peers/" + peer, admin, null);
+        }
+    }
+
+    @Test
+    @Order(5)
     void anExecutionChangesStateOnTheGraph() throws Exception {
         Path dir = Path.of(System.getProperty("it.work", "target/it")).resolve("console-scripts");
         String slow = Workflows.script(dir, "slow.sh", "sleep 4; cat");
@@ -260,7 +285,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aTwentyMegabyteUploadPausedReloadedAndResumed() throws Exception {
         Api.Reply created = Api.call(server, "POST", "/api/services", admin,
                 "{\"name\":\"upload-target\",\"type\":\"DATA\",\"description\":\"uploads\",\"config\":{}}");
@@ -305,7 +330,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aNotificationReachesAnRtcClient() throws Exception {
         Rtc rtc = new Rtc(server);
         String bob = Rtc.user("bob");
@@ -328,7 +353,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aUserWithoutRolesSeesReadOnlyViewsAndIsRefused() {
         browser.go("#/users");
         WebElement form = browser.await("#user-form");
@@ -368,7 +393,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theConsoleReconnectsAfterARestart() {
         browser.go("#/overview");
         browser.await("body[data-live=up]");
