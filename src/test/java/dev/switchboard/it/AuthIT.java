@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** POST /api/auth/login, and what an identity provider's token may do on REST, on the real server. */
 class AuthIT {
 
-    private final PayaraServer server = SharedServer.get();
+    private final AppServer server = SharedServer.get();
 
     @Test
     void rightPasswordGivesAnRs256TokenWithExpiry() {
-        Api.Reply r = Api.login(server, "admin", PayaraServer.ADMIN_PASSWORD);
+        Api.Reply r = Api.login(server, "admin", AppServer.ADMIN_PASSWORD);
         assertEquals(200, r.status(), r.body());
         String token = r.json().getString("token");
         assertEquals(3, token.split("\\.").length);

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NodeProtocolIT {
 
     private static final Duration T = Duration.ofSeconds(10);
-    private static PayaraServer server;
+    private static AppServer server;
     private static String token;
 
     @BeforeAll
@@ -167,7 +167,7 @@ class NodeProtocolIT {
             int answered = flood.answers.get();
             assertTrue(answered < 30_000, "some of the flood was refused, " + answered + " answered");
             // the connection lives: after the bucket refills, a ping is answered again
-            PayaraServer.sleep(1500);
+            AppServer.sleep(1500);
             int before = flood.answers.get();
             raw.sendText("{\"type\":\"ping\"}");
             assertTrue(flood.answeredAfter(before, 10_000), "a ping after the flood is answered");

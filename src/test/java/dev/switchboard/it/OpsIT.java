@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Health, metrics and the OpenAPI document of the running server. */
 class OpsIT {
 
-    private final PayaraServer server = SharedServer.get();
+    private final AppServer server = SharedServer.get();
 
     @Test
     void liveAndReadyWithTheDatabaseCheck() {

@@ -199,7 +199,7 @@ public final class RawWebSocket implements AutoCloseable {
         public boolean answeredAfter(int before, long timeoutMillis) {
             long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
             while (answers.get() == before && System.nanoTime() < deadline) {
-                PayaraServer.sleep(20);
+                AppServer.sleep(20);
             }
             return answers.get() > before;
         }

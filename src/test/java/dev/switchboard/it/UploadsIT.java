@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UploadsIT {
 
     private static final int MB = 1024 * 1024;
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static long serviceId;
 
@@ -285,7 +285,7 @@ class UploadsIT {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (Files.exists(part)) {
                 assertTrue(System.nanoTime() < deadline, "the partial file was deleted");
-                PayaraServer.sleep(250);
+                AppServer.sleep(250);
             }
             assertEquals("SESSION_NOT_FOUND", Uploader.code(up.send("file.upload.resume", "{\"session_id\":\"" + session + "\"}")));
         }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Workflow executions as Batch jobs running real processes, followed over /api/ws and REST. */
 class WorkflowsIT {
 
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static Path bin;
     private static String tag;
@@ -160,7 +160,7 @@ class WorkflowsIT {
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
                 assertTrue(System.nanoTime() < deadline, "the long job started");
-                PayaraServer.sleep(100);
+                AppServer.sleep(100);
             }
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
@@ -189,7 +189,7 @@ class WorkflowsIT {
             if (done.getString("status").equals("failed")) {
                 break;
             }
-            PayaraServer.sleep(200);
+            AppServer.sleep(200);
         }
         assertEquals("failed", done.getString("status"));
         assertTrue(Workflows.job(done, "slow").getString("error").contains("Timed out after 1 s"), done.toString());

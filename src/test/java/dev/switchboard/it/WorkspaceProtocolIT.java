@@ -29,7 +29,7 @@ class WorkspaceProtocolIT {
 
     private static final Duration T = Duration.ofSeconds(10);
     private static final String ISO_MILLIS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
-    private static PayaraServer server;
+    private static AppServer server;
     private static String adminToken;
 
     @BeforeAll
@@ -282,7 +282,7 @@ class WorkspaceProtocolIT {
         try (WsClient quiet = join(name("quiet")); WsClient talking = join(name("talking"))) {
             long t0 = System.nanoTime();
             for (int i = 0; i < 8; i++) {
-                PayaraServer.sleep(1000);
+                AppServer.sleep(1000);
                 talking.send("{\"type\":\"typing:indicator\",\"isTyping\":true}");
             }
             WsClient.Closed closed = quiet.awaitClose(java.time.Duration.ofSeconds(10));
