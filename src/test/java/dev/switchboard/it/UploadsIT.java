@@ -91,9 +91,12 @@ class UploadsIT {
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 2000), slice);
         assertTrue(Api.call(server, "GET", "/api/services/" + serviceId + "/files", admin, null).body().contains("big/data.bin"));
         assertTrue(Files.list(server.dataDir().resolve("uploads")).noneMatch(p -> p.toString().contains("data.bin")));
-        String log = server.log();
-        assertTrue(log.contains("tyrus.fast-unmask active"), "frames were unmasked before Tyrus parsed them (TyrusInput)");
-        assertFalse(log.contains("tyrus.fast-unmask unavailable"), "TyrusInput reached Tyrus's input stream");
+        if (AppServer.kind().equals("payara")) {
+            // Payara's fast path (transport/tyrus/); the other servers parse frames themselves
+            String log = server.log();
+            assertTrue(log.contains("tyrus.fast-unmask active"), "frames were unmasked before Tyrus parsed them (TyrusInput)");
+            assertFalse(log.contains("tyrus.fast-unmask unavailable"), "TyrusInput reached Tyrus's input stream");
+        }
     }
 
     /** Issue 12, item 2: uploads write, so they need admin or operator; refused, the file stays as it was. */
