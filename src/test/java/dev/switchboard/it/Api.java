@@ -37,6 +37,11 @@ public final class Api {
         return send(HttpRequest.newBuilder(server.http(path)).GET().build());
     }
 
+    /** A GET of an absolute address (such as {@link AppServer#health}, which is not on the application port everywhere). */
+    public static Reply get(java.net.URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
     /** Any method with an optional bearer token and an optional JSON body. */
     public static Reply call(AppServer server, String method, String path, String token, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.http(path))

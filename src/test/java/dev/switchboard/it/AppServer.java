@@ -1,5 +1,7 @@
 package dev.switchboard.it;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -43,6 +45,14 @@ public abstract class AppServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Skips the calling test (or, from {@code @BeforeAll}, its class) on every server but Payara Micro: for what only
+     * Payara's container adapter ({@code transport/tyrus/}) does. {@code why} says what the others do instead.
+     */
+    public static void assumePayara(String why) {
+        Assumptions.assumeTrue(kind().equals("payara"), why);
+    }
+
     /** The server kind this test JVM runs against. */
     public static String kind() {
         return System.getProperty("it.server", "payara");
@@ -69,9 +79,14 @@ public abstract class AppServer implements AutoCloseable {
         return env;
     }
 
-    /** Where the server answers 200 once the application and its database are ready. */
-    protected URI readyUri() {
-        return http("/health/ready");
+    /** Where the server answers 200 once the application and its database are ready (MicroProfile Health). */
+    public URI readyUri() {
+        return health("/health/ready");
+    }
+
+    /** A MicroProfile Health address ({@code /health/live}, {@code /health/ready}): the application port but on WildFly. */
+    public URI health(String path) {
+        return http(path);
     }
 
     /** Whether the log says the WAR failed to deploy (the server itself may keep running then). */

@@ -159,8 +159,7 @@ class NodeProtocolIT {
         // they come; the standard API has one write in flight per connection, and on WildFly and Liberty the burst
         // overflows the 1,024-frame outbound queue (1013) on this two-core machine: a throughput difference, reported
         // in the README, not a rate-limit one.
-        org.junit.jupiter.api.Assumptions.assumeTrue(AppServer.kind().equals("payara"),
-                "the standard API's write path does not drain a 2,000-frame burst through a 1,024-frame queue");
+        AppServer.assumePayara("the standard API's write path does not drain a 2,000-frame burst through a 1,024-frame queue");
         // a bare socket writes far faster than the shared server's 2,000 messages/s; a reader keeps up with the answers
         try (RawWebSocket raw = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of(), 0)) {
             assertEquals(101, raw.handshake().status());

@@ -45,7 +45,7 @@ class OperationsIT {
     private static final Duration T = Duration.ofSeconds(120);
     private static FakeDockerEngine engine;
     private static int enginePort;
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static String tag;
     private static Path repos;
@@ -58,7 +58,7 @@ class OperationsIT {
         enginePort = engine.port();
         String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + System.getProperty("user.home") + "/.cargo/bin"
                 + File.pathSeparator + "/usr/local/bin:/usr/bin:/bin";
-        server = new PayaraServer("operations", Map.of(
+        server = AppServer.create("operations", Map.of(
                 "DOCKER_HOST", engine.dockerHost(),
                 "OPS_CONCURRENCY", "1",
                 "OPS_BUILD_PATH", path,

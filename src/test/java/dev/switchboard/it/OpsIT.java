@@ -18,8 +18,8 @@ class OpsIT {
 
     @Test
     void liveAndReadyWithTheDatabaseCheck() {
-        assertEquals(200, Api.get(server, "/health/live").status());
-        Api.Reply ready = Api.get(server, "/health/ready");
+        assertEquals(200, Api.get(server.health("/health/live")).status());
+        Api.Reply ready = Api.get(server.readyUri());
         assertEquals(200, ready.status());
         assertTrue(ready.body().contains("\"database\"") && ready.body().contains("PostgreSQL"), ready.body());
     }

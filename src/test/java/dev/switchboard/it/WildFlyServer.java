@@ -55,8 +55,8 @@ final class WildFlyServer extends AppServer {
 
     /** WildFly serves MicroProfile Health on its management interface only. */
     @Override
-    protected URI readyUri() {
-        return URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
+    public URI health(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     @Override
