@@ -50,6 +50,11 @@ export function parsePrometheus(text) {
   return out;
 }
 
+/** The sum of every row of a metric (all its labels): e.g. refusals of every reason. */
+export function metricSum(parsed, name) {
+  return (parsed[name] || []).reduce((total, row) => total + row.value, 0);
+}
+
 export function metric(parsed, name, labels = {}) {
   const rows = parsed[name] || [];
   const row = rows.find(r => Object.entries(labels).every(([k, v]) => r.labels[k] === v));

@@ -93,7 +93,8 @@ export const sockets = {
     onOpen: s => s.send({ type: 'Subscribe', data: { topics: ['presence.#'] } }),
   }),
   vault: new LiveSocket('vault', '/ws', {
-    typeOf: m => (m.topic === 'alerts' ? 'alert' : m.type),
+    // an alert is a *_alert event on the alerts topic; the subscribed reply names that topic too
+    typeOf: m => (m.topic === 'alerts' && /_alert$/.test(m.type || '') ? 'alert' : m.type),
     onOpen: s => { s.send({ type: 'subscribe', topic: 'alerts' }); s.send({ type: 'subscribe', topic: 'file_operations' }); },
   }),
   control: new LiveSocket('control', '/control/ws', { typeOf: m => m.event }),

@@ -3,7 +3,7 @@
 import { h, clear, section, fmtBytes, fmtDuration, fmtTime, badge } from '../ui.js';
 import { on } from '../live.js';
 import { api } from '../api.js';
-import { lineChart, parsePrometheus, metric } from '../charts.js';
+import { lineChart, parsePrometheus, metric, metricSum } from '../charts.js';
 
 const WINDOW_MS = 10 * 60 * 1000;
 const SAMPLE_MS = 5000;
@@ -12,6 +12,8 @@ const CHARTED = ['switchboard_frames_in_total', 'switchboard_frames_out_total', 
   'switchboard_bytes_out_total', 'switchboard_slow_consumer_drops_total', 'switchboard_pong_timeouts_total',
   'switchboard_write_failures_total', 'switchboard_auth_failures_total', 'switchboard_outbound_queued_frames',
   'jvm_memory_heap_used_bytes', 'jvm_memory_heap_max_bytes', 'process_uptime_seconds'];
+// refused handshakes, one row per reason (path, origin, token, capacity, ...): charted as their sum
+const REFUSALS = 'switchboard_handshake_refusals_total';
 // kept across visits to the page and reloads of the tab, so the charts do not start empty every time:
 // [{at, v: {name: value}, dialects: {dialect: connections}}]
 const samples = restore();
@@ -38,6 +40,7 @@ async function sample() {
   const parsed = parsePrometheus(await r.text());
   const now = Date.now();
   const v = Object.fromEntries(CHARTED.map(n => [n, metric(parsed, n)]));
+  v[REFUSALS] = metricSum(parsed, REFUSALS);
   const dialects = Object.fromEntries((parsed.switchboard_connections || []).map(row => [row.labels.dialect, row.value]));
   samples.push({ at: now, v, dialects });
   while (samples.length && samples[0].at < now - WINDOW_MS) samples.shift();
@@ -61,7 +64,7 @@ function rateSeries(name, title) {
 }
 
 function totalSeries(name, title) {
-  return { name: title, points: samples.map(s => [s.at, s.v[name]]) };
+  return { name: title, points: samples.map(s => [s.at, s.v[name] ?? 0]) };
 }
 
 export async function mount(el) {
@@ -96,7 +99,8 @@ export async function mount(el) {
       lineChart('Bytes per second', [rateSeries('switchboard_bytes_in_total', 'in'), rateSeries('switchboard_bytes_out_total', 'out')], { format: v => fmtBytes(v) }),
       lineChart('Dropped connections (total)', [totalSeries('switchboard_slow_consumer_drops_total', 'slow consumers'),
         totalSeries('switchboard_pong_timeouts_total', 'pong timeouts'), totalSeries('switchboard_write_failures_total', 'write failures')]),
-      lineChart('Refused credentials (total)', [totalSeries('switchboard_auth_failures_total', 'logins and handshakes')]),
+      lineChart('Refused (total)', [totalSeries('switchboard_auth_failures_total', 'credentials'),
+        totalSeries(REFUSALS, 'handshakes')]),
       lineChart('Outbound queued frames', [totalSeries('switchboard_outbound_queued_frames', 'queued')]));
   };
   const drawAlerts = () => {

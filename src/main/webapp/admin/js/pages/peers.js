@@ -1,5 +1,5 @@
-// Peers, blacklist and relay: shown only once the server has them (GET /api/peers answers); clustering is not
-// built yet, so today the page stays out of the navigation.
+// Peers, blacklist and relay: in the navigation once node.status reports known peers (other instances or peers
+// registered over /api/peers). Read-only here; the REST API writes.
 import { h, table, section, fmtTime } from '../ui.js';
 import { get } from '../api.js';
 
@@ -26,13 +26,17 @@ export async function mount(el) {
     el.append(h('p', { class: 'empty' }, 'This server has no cluster.'));
     return;
   }
-  el.append(section('Members', table([
-    { label: 'Peer', value: p => p.peer_id || p.id },
-    { label: 'Address', value: p => p.address || '–' },
-    { label: 'Status', value: p => p.status || '–' },
+  const k = await get('/api/peers?view=known').catch(() => null);
+  el.append(section('Known peers', table([
+    { label: 'Peer', value: p => p.id },
+    { label: 'Source', value: p => p.source || '–' },
+    { label: 'Addresses', value: p => (p.addresses || []).join(', ') || '–' },
+    { label: 'Quality', value: p => String(p.connection_quality ?? '–') },
+    { label: 'Relay', value: p => p.is_relay ? 'relay' : (p.can_be_relay ? 'can relay' : '–') },
     { label: 'Last seen', value: p => fmtTime(p.last_seen) },
-  ], r.peers || [], { empty: 'No other members.' })));
-  for (const [path, title, key] of [['/api/blacklist', 'Blacklist', 'blacklist'], ['/api/relay', 'Relay sessions', 'sessions']]) {
+  ], (k && k.peers) || [], { empty: 'No known peers.' })));
+  for (const [path, title, key] of [['/api/blacklist', 'Blacklist', 'blacklist'], ['/api/relay/sessions', 'Relay sessions', 'sessions'],
+    ['/api/relay/candidates', 'Relay candidates', 'candidates']]) {
     const d = await get(path).catch(() => null);
     if (d) el.append(section(title, h('pre', {}, JSON.stringify(d[key] ?? d, null, 2))));
   }

@@ -1,11 +1,12 @@
 // Services: the list with live status (services.updated), create/edit/delete of DOCKER, DATA and STANDALONE
 // services with the server's field errors at the fields, and a service's files: list, download, delete, upload
-// (upload.js) and its open upload sessions (GET/DELETE /api/uploads).
+// (upload.js) and its open upload sessions (GET/DELETE /api/uploads); operations (operations.js) on both.
 import { h, clear, field, input, select, formError, showErrors, clearErrors, table, section, fmtBytes, fmtTime, badge, toast } from '../ui.js';
 import { get, post, put, del, api } from '../api.js';
 import { on } from '../live.js';
 import { canWrite } from '../session.js';
 import * as uploader from '../upload.js';
+import { operationsPanel } from '../operations.js';
 
 const TYPES = ['DOCKER', 'DATA', 'STANDALONE'];
 const STATUSES = ['ACTIVE', 'INACTIVE', 'STARTING', 'STOPPING', 'ERROR'];
@@ -31,7 +32,11 @@ function list(el) {
     ], services.map(s => ({ ...s, __data: { service: s.name } })), { empty: 'No services yet.' }));
   };
   get('/api/services').then(r => draw(r.services));
-  return on('node', 'services.updated', m => draw(m.payload.services));
+  // operations make services: pull, build, clone, compile, validate, with their progress and logs
+  const operations = operationsPanel();
+  el.append(section('Operations', operations.el));
+  const off = on('node', 'services.updated', m => draw(m.payload.services));
+  return () => { off(); operations.off(); };
 }
 
 function editor(el, service) {
@@ -205,7 +210,9 @@ async function detail(el, id) {
     if (u.state === 'completed') { drawFiles(); drawSessions(); }
     else if (u.state !== 'uploading' || Date.now() - last > 2000) { last = Date.now(); drawSessions(); }
   });
-  el.append(section('Files', files), section('Upload', uploadForm, progress), section('Open upload sessions', sessions));
+  const operations = operationsPanel({ serviceName: service.name });
+  el.append(section('Files', files), section('Upload', uploadForm, progress), section('Open upload sessions', sessions),
+    section('Operations', operations.el));
   await Promise.all([drawFiles(), drawSessions()]);
   drawProgress();
   const offStatus = on('node', 'services.updated', m => {
@@ -213,7 +220,7 @@ async function detail(el, id) {
     if (s) clear(status).append(badge(s.status));
   });
   const offFiles = on('vault', 'file_uploaded', drawFiles);
-  return () => { offUpload(); offStatus(); offFiles(); };
+  return () => { offUpload(); offStatus(); offFiles(); operations.off(); };
 }
 
 async function download(serviceId, path) {

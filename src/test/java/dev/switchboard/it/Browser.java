@@ -86,7 +86,9 @@ final class Browser implements AutoCloseable {
 
     <V> V until(Function<ChromeDriver, V> condition, Duration timeout, String what) {
         try {
+            // the console redraws parts of a page as data arrives: an element found a moment ago may be gone; look again
             return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage("waiting for " + what)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(d -> condition.apply((ChromeDriver) d));
         } finally {
             collect();

@@ -191,6 +191,51 @@ class ConsoleIT {
 
     @Test
     @Order(3)
+    void anOperationStartedInTheConsoleIsFollowedToItsEnd() {
+        browser.go("#/services");
+        WebElement form = browser.await("#operation-form");
+        new Select(form.findElement(By.name("kind"))).selectByValue("standalone/validate");
+        assertFalse(form.findElement(By.name("repo_url")).isDisplayed(), "only the kind's own fields are shown");
+        form.findElement(By.name("service_name")).sendKeys("not a name!");
+        form.findElement(By.name("executable")).sendKeys("/bin/true");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        assertTrue(browser.await(".field[data-field='service_name'] .field-error").isDisplayed(), "the server's field error at the field");
+
+        WebElement name = form.findElement(By.name("service_name"));
+        name.clear();
+        name.sendKeys("validated-in-the-console");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement done = browser.await("#operations-list .operation[data-status='completed']", LONG);
+        assertTrue(done.getText().contains("validated-in-the-console"), done.getText());
+        assertEquals("100", done.findElement(By.cssSelector("progress")).getAttribute("value"));
+        done.findElement(By.cssSelector("button.show-log")).click(); // through a toast: toasts take no clicks
+        assertTrue(done.findElement(By.cssSelector("pre.log")).isDisplayed());
+
+        // a failing one shows its code and message, live
+        WebElement executable = form.findElement(By.name("executable"));
+        executable.clear();
+        executable.sendKeys("/bin/false");
+        name.clear();
+        name.sendKeys("refused-in-the-console");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement failed = browser.await("#operations-list .operation[data-status='error']", LONG);
+        assertTrue(failed.getText().contains("VALIDATION_FAILED"), failed.getText());
+        browser.screenshot("operations");
+
+        JsonObject made = Api.call(server, "GET", "/api/services", admin, null).json().getJsonArray("services").stream()
+                .map(v -> (JsonObject) v).filter(s -> s.getString("name").equals("validated-in-the-console")).findFirst().orElseThrow();
+        assertEquals("STANDALONE", made.getString("type"));
+        assertEquals("ACTIVE", made.getString("status"));
+        assertEquals("/bin/true", made.getJsonObject("config").getString("executable"));
+        // and the service's own page lists its operation
+        browser.go("#/services/" + made.getJsonNumber("id").longValue());
+        browser.await("#operations-list .operation[data-status='completed']");
+        assertTrue(browser.all("#operations-list .operation").stream().noneMatch(e -> e.getText().contains("refused-in-the-console")));
+        browser.takeErrors(); // the refused first attempt logged its 400
+    }
+
+    @Test
+    @Order(4)
     void anExecutionChangesStateOnTheGraph() throws Exception {
         Path dir = Path.of(System.getProperty("it.work", "target/it")).resolve("console-scripts");
         String slow = Workflows.script(dir, "slow.sh", "sleep 4; cat");
@@ -215,7 +260,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aTwentyMegabyteUploadPausedReloadedAndResumed() throws Exception {
         Api.Reply created = Api.call(server, "POST", "/api/services", admin,
                 "{\"name\":\"upload-target\",\"type\":\"DATA\",\"description\":\"uploads\",\"config\":{}}");
@@ -260,7 +305,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aNotificationReachesAnRtcClient() throws Exception {
         Rtc rtc = new Rtc(server);
         String bob = Rtc.user("bob");
@@ -283,7 +328,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aUserWithoutRolesSeesReadOnlyViewsAndIsRefused() {
         browser.go("#/users");
         WebElement form = browser.await("#user-form");
@@ -323,7 +368,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theConsoleReconnectsAfterARestart() {
         browser.go("#/overview");
         browser.await("body[data-live=up]");

@@ -266,6 +266,31 @@ class OperationsIT {
     }
 
     @Test
+    @Order(2)
+    void anNpmPackageIsInstalledItsBinIsTheExecutableAndRunsInAWorkflow() throws Exception {
+        boolean npm = List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).stream()
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "npm")));
+        Assumptions.assumeTrue(npm, "no npm on this machine");
+        // no dependencies, so npm install needs no registry; the bin is not executable in git: the build makes it so
+        String url = repo("npm-shout", Map.of(
+                "package.json", "{\"name\":\"shout\",\"version\":\"1.0.0\",\"bin\":{\"shout\":\"bin/shout.js\"},"
+                        + "\"scripts\":{\"build\":\"node -e \\\"console.log('built by npm')\\\"\"}}",
+                "bin/shout.js", "#!/usr/bin/env node\nlet s = '';\nprocess.stdin.on('data', d => s += d);\n"
+                        + "process.stdin.on('end', () => process.stdout.write(s.toUpperCase() + '!'));\n"),
+                Set.of(), null);
+        String service = tag + "-npm";
+        try (OperationFrames ws = new OperationFrames(server, admin)) {
+            String id = start(admin, "standalone/git-build", "{\"service_name\":\"" + service + "\",\"repo_url\":\"" + url + "\"}");
+            List<JsonObject> frames = ws.toEnd(id, Duration.ofSeconds(240));
+            assertEquals("standalone.operation.complete", frames.get(frames.size() - 1).getString("type"), frames.toString());
+            assertTrue(last(frames).getString("executable_path").endsWith("/shout.js"), last(frames).toString());
+            String log = operation(id).getString("log");
+            assertTrue(log.contains("npm install --no-audit --no-fund") && log.contains("npm run build") && log.contains("built by npm"), log);
+        }
+        assertEquals("HELLO!", runWorkflow(tag + "-wf-npm", service, "hello"));
+    }
+
+    @Test
     @Order(3)
     void aFailingBuildEndsBuildFailedWithTheBuildersOwnOutput() throws Exception {
         String url = repo("broken-c", Map.of("broken.c", "int main(void) { return missing_symbol_here; }\n",
@@ -289,6 +314,28 @@ class OperationsIT {
         }
         assertFalse(serviceExists(service), "no service from a failed build");
         assertFalse(Files.exists(server.dataDir().resolve("executables").resolve(service)), "nothing kept");
+    }
+
+    @Test
+    @Order(3)
+    void aBuilderSeesOnlyPathHomeLangAndTzNeverTheServersSecrets() throws Exception {
+        // the server was started with SWITCHBOARD_ADMIN_PASSWORD, SWITCHBOARD_DB_PASSWORD, DOCKER_HOST, OPS_*; make prints all it got
+        String url = repo("env-dump", Map.of("Makefile", "all:\n\t@env | sed 's/^/ENV:/'\n\t@false\n"), Set.of(), null);
+        try (OperationFrames ws = new OperationFrames(server, admin)) {
+            String id = start(admin, "standalone/git-build", "{\"service_name\":\"" + tag + "-env\",\"repo_url\":\"" + url + "\"}");
+            List<JsonObject> frames = ws.toEnd(id, T);
+            String stream = streamOf(frames, "standalone.operation.progress");
+            assertTrue(stream.contains("ENV:PATH="), "the builder ran and printed its environment: " + stream);
+            assertFalse(stream.contains(AppServer.ADMIN_PASSWORD), stream);
+            for (String secret : List.of("SWITCHBOARD_", "DOCKER_HOST", "OPS_", "AUTH_", "MP_JWT")) {
+                assertFalse(stream.contains("ENV:" + secret), secret + " reached a builder: " + stream);
+            }
+            List<String> names = java.util.regex.Pattern.compile("ENV:([A-Za-z_][A-Za-z0-9_]*)=").matcher(stream).results()
+                    .map(m -> m.group(1)).toList();
+            // what make and the shell add themselves, and the four the server passes
+            List<String> allowed = List.of("PATH", "HOME", "LANG", "TZ", "PWD", "OLDPWD", "SHLVL", "_", "MAKELEVEL", "MAKEFLAGS", "MFLAGS");
+            assertTrue(names.contains("PATH") && allowed.containsAll(names), names.toString());
+        }
     }
 
     @Test
@@ -323,6 +370,12 @@ class OperationsIT {
             String id = start(admin, "standalone/git-build", "{\"service_name\":\"" + tag + "-endless\",\"repo_url\":\"" + url + "\"}");
             ws.until(id, f -> f.getJsonObject("payload").getString("stream", "").contains("tick"), T);
             assertEquals("running", operation(id).getString("status"));
+            // the log of a running build is stored as it grows (every 2 s), not only at each step
+            long deadline = System.nanoTime() + T.toNanos();
+            while (!operation(id).getString("log").contains("tick") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(operation(id).getString("log").contains("tick"), "the stored log grows while the build runs");
             Api.Reply cancel = Api.call(server, "POST", "/api/operations/" + id + "/cancel", admin, null);
             assertEquals(202, cancel.status(), cancel.body());
             List<JsonObject> frames = ws.toEnd(id, T);

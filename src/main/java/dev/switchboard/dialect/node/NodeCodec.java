@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.node;
 
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.service.control.ServiceSearch;
 import dev.switchboard.service.entity.ServiceType;
@@ -15,7 +16,8 @@ import jakarta.json.stream.JsonParsingException;
 
 /**
  * The node dialect's envelope {@code {type, payload, timestamp}} (spec/node.md, Message Structure):
- * decoding inbound frames into {@link Inbound} or a {@link Malformed} reason, and encoding outbound frames once.
+ * decoding inbound frames into a {@link Decoded} {@link Inbound}, and encoding outbound frames once (the error
+ * frames are {@link NodeFrames}'s).
  */
 final class NodeCodec {
 
@@ -26,10 +28,6 @@ final class NodeCodec {
     record Inbound(String type, JsonValue payload, DataSpan data) {
     }
 
-    /** Why an inbound frame was refused: the error frame's code and text. */
-    record Malformed(String code, String error) {
-    }
-
     static final String INVALID_JSON = "INVALID_JSON";
     static final String INVALID_MESSAGE = "INVALID_MESSAGE";
     static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
@@ -38,12 +36,11 @@ final class NodeCodec {
     private NodeCodec() {
     }
 
-    /** @return an {@link Inbound} or a {@link Malformed} */
-    static Object decode(String text) {
+    static Decoded<Inbound> decode(String text) {
         var split = DataSpan.split(text);
         if (split.isPresent()) {
-            Object skeleton = decode(split.get().skeleton(), split.get().data());
-            if (skeleton instanceof Inbound) {
+            Decoded<Inbound> skeleton = decode(split.get().skeleton(), split.get().data());
+            if (skeleton instanceof Decoded.Message) {
                 return skeleton;
             }
             // the whole text answers for itself, so a fault reads the same either way
@@ -51,28 +48,28 @@ final class NodeCodec {
         return decode(text, null);
     }
 
-    private static Object decode(String text, DataSpan data) {
+    private static Decoded<Inbound> decode(String text, DataSpan data) {
         JsonValue value;
         try {
             value = JsonText.parse(text);
         } catch (JsonParsingException e) {
-            return new Malformed(INVALID_JSON, "Malformed JSON: " + e.getMessage());
+            return Decoded.refused(INVALID_JSON, "Malformed JSON: " + e.getMessage());
         } catch (JsonException e) {
-            return new Malformed(INVALID_JSON, "Malformed JSON");
+            return Decoded.refused(INVALID_JSON, "Malformed JSON");
         }
         if (!(value instanceof JsonObject object)) {
-            return new Malformed(INVALID_MESSAGE, "A message must be a JSON object {type, payload, timestamp}");
+            return Decoded.refused(INVALID_MESSAGE, "A message must be a JSON object {type, payload, timestamp}");
         }
         if (!(object.get("type") instanceof JsonString type) || type.getString().isBlank()) {
-            return new Malformed(INVALID_MESSAGE, "Field 'type' must be a non-empty string");
+            return Decoded.refused(INVALID_MESSAGE, "Field 'type' must be a non-empty string");
         }
         JsonValue payload = object.getOrDefault("payload", JsonValue.NULL);
         JsonValue timestamp = object.get("timestamp");
         if (timestamp != null && timestamp.getValueType() != JsonValue.ValueType.NUMBER
                 && timestamp.getValueType() != JsonValue.ValueType.NULL) {
-            return new Malformed(INVALID_MESSAGE, "Field 'timestamp' must be a number");
+            return Decoded.refused(INVALID_MESSAGE, "Field 'timestamp' must be a number");
         }
-        return new Inbound(type.getString(), payload, data);
+        return Decoded.message(new Inbound(type.getString(), payload, data));
     }
 
     /** Reads a {@code service.search.request} payload; @return a {@link ServiceSearch.Query} or the fault as text */
@@ -137,9 +134,5 @@ final class NodeCodec {
 
     static Frame encode(String type, JsonObjectBuilder payload) {
         return encode(type, payload.build());
-    }
-
-    static Frame error(String code, String error) {
-        return encode("error", JsonText.object().add("error", error).add("code", code));
     }
 }

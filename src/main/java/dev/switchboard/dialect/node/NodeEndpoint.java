@@ -105,25 +105,25 @@ public class NodeEndpoint {
         long now = System.nanoTime();
         if (!rateLimit.tryAcquire(now)) {
             if (rateLimit.shouldReport(now)) {
-                hub.send(connection, NodeCodec.error(NodeCodec.RATE_LIMITED,
+                hub.send(connection, NodeFrames.error(NodeCodec.RATE_LIMITED,
                         "Too many messages; retry after " + rateLimit.retryAfterMillis() + " ms"));
             }
             return;
         }
-        Object decoded = NodeCodec.decode(text);
-        if (decoded instanceof NodeCodec.Malformed m) {
-            LOG.fine(() -> "node.message.refused code=" + m.code() + " connection=" + connection.id());
-            hub.send(connection, NodeCodec.error(m.code(), m.error()));
+        NodeCodec.Inbound message = NodeCodec.decode(text).orElse(r -> {
+            LOG.fine(() -> "node.message.refused code=" + r.code() + " connection=" + connection.id());
+            hub.send(connection, NodeFrames.refused(r));
+        });
+        if (message == null) {
             return;
         }
-        NodeCodec.Inbound message = (NodeCodec.Inbound) decoded;
         switch (message.type()) {
             case "ping" -> hub.send(connection, NodeFrames.pong());
             case "pong" -> hub.pong(connection);
             case "service.search.request" -> search(message.payload());
             case "file.upload.start", "file.upload.chunk", "file.upload.pause", "file.upload.resume" ->
                     upload(message);
-            default -> hub.send(connection, NodeCodec.error(NodeCodec.UNKNOWN_TYPE,
+            default -> hub.send(connection, NodeFrames.error(NodeCodec.UNKNOWN_TYPE,
                     "Unknown message type: " + truncate(message.type())));
         }
     }
@@ -196,7 +196,7 @@ public class NodeEndpoint {
     @OnMessage
     public void binary(ByteBuffer data) {
         hub.received(connection, data.remaining());
-        hub.send(connection, NodeCodec.error(NodeCodec.INVALID_MESSAGE, "Binary frames are not part of the node protocol"));
+        hub.send(connection, NodeFrames.error(NodeCodec.INVALID_MESSAGE, "Binary frames are not part of the node protocol"));
     }
 
     @OnMessage

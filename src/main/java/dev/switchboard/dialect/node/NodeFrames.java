@@ -1,8 +1,14 @@
 package dev.switchboard.dialect.node;
 
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
+import dev.switchboard.peers.entity.BlockView;
+import dev.switchboard.peers.entity.PeerCapabilitiesChanged;
+import dev.switchboard.peers.entity.PeerView;
+import dev.switchboard.peers.entity.RelayCandidateView;
+import dev.switchboard.peers.entity.RelaySessionView;
 import dev.switchboard.service.entity.ServiceSecrets;
 import dev.switchboard.operation.entity.OperationEvent;
 import dev.switchboard.operation.entity.OperationKind;
@@ -18,6 +24,8 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** The node dialect's server → client frames, one factory per message type of spec/node.md. */
@@ -34,6 +42,15 @@ final class NodeFrames {
 
     static Frame pong() {
         return NodeCodec.encode("pong", JsonValue.NULL);
+    }
+
+    /** The spec's {@code error {error, code}} frame: every refusal of the node dialect is one. */
+    static Frame error(String code, String error) {
+        return NodeCodec.encode("error", JsonText.object().add("error", error).add("code", code));
+    }
+
+    static Frame refused(Decoded.Refused<?> r) {
+        return error(r.code(), r.text());
     }
 
     /** @param privileged whether the receivers hold a writing role: everyone else gets the config's secrets masked */
@@ -132,6 +149,81 @@ final class NodeFrames {
     static Frame uploadError(UploadException e) {
         return NodeCodec.encode("file.upload.error", JsonText.object().add("session_id", e.sessionId() == null ? "" : e.sessionId())
                 .add("error", e.getMessage()).add("code", e.code()));
+    }
+
+    /** Message 5: the spec's seven fields per peer, nothing else (instances say who they are in {@code metadata}). */
+    static Frame peersUpdated(List<PeerView> peers) {
+        JsonArrayBuilder list = JsonText.array();
+        for (PeerView p : peers) {
+            JsonArrayBuilder addresses = JsonText.array();
+            p.addresses().forEach(addresses::add);
+            list.add(JsonText.object()
+                    .add("id", p.id())
+                    .add("addresses", addresses)
+                    .add("last_seen", p.lastSeen() == null ? 0 : p.lastSeen().getEpochSecond())
+                    .add("is_relay", p.isRelay())
+                    .add("can_be_relay", p.canBeRelay())
+                    .add("connection_quality", p.connectionQuality())
+                    .add("metadata", JsonText.parse(p.metadataJson())));
+        }
+        return NodeCodec.encode("peers.updated", JsonText.object().add("peers", list));
+    }
+
+    /** Message 6; {@code expires_at} 0 = never, as the spec's example. */
+    static Frame blacklistUpdated(List<BlockView> entries) {
+        JsonArrayBuilder list = JsonText.array();
+        for (BlockView b : entries) {
+            list.add(JsonText.object()
+                    .add("peer_id", b.peerId())
+                    .add("reason", b.reason())
+                    .add("added_at", b.addedAt().getEpochSecond())
+                    .add("expires_at", b.expiresAt() == null ? 0 : b.expiresAt().getEpochSecond()));
+        }
+        return NodeCodec.encode("blacklist.updated", JsonText.object().add("blacklist", list));
+    }
+
+    /** Message 7; {@code duration_seconds} runs from {@code start_time} to {@code now}. */
+    static Frame relaySessions(List<RelaySessionView> sessions, Instant now) {
+        JsonArrayBuilder list = JsonText.array();
+        for (RelaySessionView s : sessions) {
+            list.add(JsonText.object()
+                    .add("session_id", s.sessionId())
+                    .add("remote_peer_id", s.remotePeerId())
+                    .add("start_time", s.startTime().getEpochSecond())
+                    .add("duration_seconds", Math.max(0, Duration.between(s.startTime(), now).getSeconds()))
+                    .add("bytes_sent", s.bytesSent())
+                    .add("bytes_recv", s.bytesRecv())
+                    .add("earnings", s.earnings()));
+        }
+        return NodeCodec.encode("relay.sessions", JsonText.object().add("sessions", list));
+    }
+
+    /** Message 8; {@code latency} is {@code latency_ms} written as Go's duration would be ("50ms"). */
+    static Frame relayCandidates(List<RelayCandidateView> candidates) {
+        JsonArrayBuilder list = JsonText.array();
+        for (RelayCandidateView c : candidates) {
+            list.add(JsonText.object()
+                    .add("node_id", c.nodeId())
+                    .add("peer_id", c.peerId())
+                    .add("endpoint", c.endpoint())
+                    .add("latency", c.latencyMs() + "ms")
+                    .add("latency_ms", c.latencyMs())
+                    .add("reputation_score", c.reputationScore())
+                    .add("pricing_per_gb", c.pricingPerGb())
+                    .add("capacity", c.capacity())
+                    .add("last_seen", c.lastSeen().getEpochSecond())
+                    .add("is_connected", c.connected())
+                    .add("is_preferred", c.preferred()));
+        }
+        return NodeCodec.encode("relay.candidates", JsonText.object().add("candidates", list));
+    }
+
+    /** Message 12 (the spec gives no payload): the peer and its capabilities now. */
+    static Frame peerCapabilitiesUpdated(PeerCapabilitiesChanged c) {
+        JsonArrayBuilder capabilities = JsonText.array();
+        c.capabilities().forEach(capabilities::add);
+        return NodeCodec.encode("peer.capabilities.updated", JsonText.object()
+                .add("peer_id", c.peerId()).add("capabilities", capabilities));
     }
 
     static Frame nodeStatus(NodeStatusSampled s) {

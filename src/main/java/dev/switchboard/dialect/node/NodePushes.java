@@ -5,6 +5,11 @@ import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
+import dev.switchboard.peers.entity.BlacklistPublished;
+import dev.switchboard.peers.entity.PeerCapabilitiesChanged;
+import dev.switchboard.peers.entity.PeersPublished;
+import dev.switchboard.peers.entity.RelayCandidatesPublished;
+import dev.switchboard.peers.entity.RelaySessionsPublished;
 import dev.switchboard.operation.entity.OperationEvent;
 import dev.switchboard.service.entity.ServicesPublished;
 import dev.switchboard.workflow.entity.ExecutionChanged;
@@ -14,6 +19,7 @@ import dev.switchboard.workflow.entity.WorkflowsPublished;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
 /** Turns domain events into node frames: encoded once, fanned out by the hub. */
@@ -40,6 +46,27 @@ public class NodePushes {
 
     void onJob(@Observes JobExecutionChanged changed) {
         hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.jobStatusUpdated(changed.job()));
+    }
+
+    void onPeers(@ObservesAsync PeersPublished published) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.peersUpdated(published.peers()));
+    }
+
+    void onBlacklist(@ObservesAsync BlacklistPublished published) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.blacklistUpdated(published.entries()));
+    }
+
+    void onRelaySessions(@ObservesAsync RelaySessionsPublished published) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.relaySessions(published.sessions(), published.at()));
+    }
+
+    void onRelayCandidates(@ObservesAsync RelayCandidatesPublished published) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.relayCandidates(published.candidates()));
+    }
+
+    /** After the write's commit when it came from one (REST), at once otherwise (a membership event); never blocks. */
+    void onCapabilities(@Observes(during = TransactionPhase.AFTER_SUCCESS) PeerCapabilitiesChanged changed) {
+        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.peerCapabilitiesUpdated(changed));
     }
 
     void onNodeStatus(@ObservesAsync NodeStatusSampled status) {

@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.rtc;
 
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.hub.entity.Frame;
 
 import jakarta.json.JsonArray;
@@ -41,6 +42,8 @@ final class RtcCodec {
     }
 
     static final int BAD_REQUEST = 400;
+    /** A refused envelope's code in its {@link Decoded.Refused}: always a bad request. */
+    static final String BAD_REQUEST_CODE = "400";
     static final int UNAUTHORIZED = 401;
     static final int FORBIDDEN = 403;
     static final int NOT_FOUND = 404;
@@ -53,39 +56,39 @@ final class RtcCodec {
     private RtcCodec() {
     }
 
-    static Inbound decode(String text) throws Invalid {
+    static Decoded<Inbound> decode(String text) {
         JsonValue value;
         try {
             value = JsonText.parse(text);
         } catch (JsonParsingException e) {
-            throw new Invalid(null, "Malformed JSON: " + e.getMessage());
+            return Decoded.refused(BAD_REQUEST_CODE, "Malformed JSON: " + e.getMessage(), null);
         } catch (JsonException e) {
-            throw new Invalid(null, "Malformed JSON");
+            return Decoded.refused(BAD_REQUEST_CODE, "Malformed JSON", null);
         }
         if (!(value instanceof JsonObject object)) {
-            throw new Invalid(null, "A message must be a JSON object {type, data, id, timestamp}");
+            return Decoded.refused(BAD_REQUEST_CODE, "A message must be a JSON object {type, data, id, timestamp}", null);
         }
         if (!(object.get("type") instanceof JsonString type) || type.getString().isBlank()) {
-            throw new Invalid("type", "Field 'type' must be a non-empty string");
+            return Decoded.refused(BAD_REQUEST_CODE, "Field 'type' must be a non-empty string", "type");
         }
         JsonValue id = object.get("id");
         if (id != null && id != JsonValue.NULL && !(id instanceof JsonString)) {
-            throw new Invalid("id", "Field 'id' must be a string");
+            return Decoded.refused(BAD_REQUEST_CODE, "Field 'id' must be a string", "id");
         }
         if (id instanceof JsonString s && s.getString().length() > 256) {
-            throw new Invalid("id", "Field 'id' must be at most 256 characters");
+            return Decoded.refused(BAD_REQUEST_CODE, "Field 'id' must be at most 256 characters", "id");
         }
         JsonValue timestamp = object.get("timestamp");
         if (timestamp != null && timestamp != JsonValue.NULL && !(timestamp instanceof JsonNumber)) {
-            throw new Invalid("timestamp", "Field 'timestamp' must be a number");
+            return Decoded.refused(BAD_REQUEST_CODE, "Field 'timestamp' must be a number", "timestamp");
         }
         JsonValue metadata = object.get("metadata");
         if (metadata != null && metadata != JsonValue.NULL && !(metadata instanceof JsonObject)) {
-            throw new Invalid("metadata", "Field 'metadata' must be an object");
+            return Decoded.refused(BAD_REQUEST_CODE, "Field 'metadata' must be an object", "metadata");
         }
-        return new Inbound(type.getString(), object.getOrDefault("data", JsonValue.NULL),
+        return Decoded.message(new Inbound(type.getString(), object.getOrDefault("data", JsonValue.NULL),
                 id instanceof JsonString s ? s.getString() : null,
-                metadata instanceof JsonObject m ? m : null);
+                metadata instanceof JsonObject m ? m : null));
     }
 
     /** The message id a reply should carry: the client's {@code id} when it sent one. */
@@ -168,23 +171,6 @@ final class RtcCodec {
 
     static Frame encode(String type, JsonObjectBuilder data) {
         return encode(type, data.build());
-    }
-
-    static Frame error(int code, String message, JsonObjectBuilder details) {
-        return encode("Error", JsonText.object().add("code", code).add("message", message)
-                .add("details", details == null ? JsonText.object() : details));
-    }
-
-    /** Details naming the offending field and echoing the client's message id, when there are any. */
-    static JsonObjectBuilder details(String messageId, String field) {
-        JsonObjectBuilder d = JsonText.object();
-        if (messageId != null) {
-            d.add("message_id", messageId);
-        }
-        if (field != null) {
-            d.add("field", field);
-        }
-        return d;
     }
 
     static String truncate(String s) {

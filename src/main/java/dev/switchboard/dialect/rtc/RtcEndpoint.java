@@ -135,20 +135,17 @@ public class RtcEndpoint {
         if (!admitted(text)) {
             return;
         }
-        RtcCodec.Inbound message;
-        try {
-            message = RtcCodec.decode(text);
-        } catch (RtcCodec.Invalid e) {
-            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcCodec.details(RtcCodec.idOf(text), e.field()));
+        RtcCodec.Inbound message = RtcCodec.decode(text).orElse(r -> hub.send(connection, RtcFrames.refused(r, RtcCodec.idOf(text))));
+        if (message == null) {
             return;
         }
         try {
             dispatch(message);
         } catch (RtcCodec.Invalid e) {
-            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcCodec.details(message.id(), e.field()));
+            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcFrames.details(message.id(), e.field()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "rtc.message.failed type=" + RtcCodec.truncate(message.type()) + " connection=" + connection.id(), e);
-            refuse(RtcCodec.INTERNAL_ERROR, "Internal error", RtcCodec.details(message.id(), null));
+            refuse(RtcCodec.INTERNAL_ERROR, "Internal error", RtcFrames.details(message.id(), null));
         }
     }
 
@@ -160,11 +157,11 @@ public class RtcEndpoint {
         }
         if (rateLimit.shouldReport(now)) {
             long ms = Math.max(1, rateLimit.retryAfterMillis());
-            var details = RtcCodec.details(textOrNull == null ? null : RtcCodec.idOf(textOrNull), null)
+            var details = RtcFrames.details(textOrNull == null ? null : RtcCodec.idOf(textOrNull), null)
                     .add("retry_after", (ms + 999) / 1000)
                     .add("retry_after_ms", ms)
                     .add("limit_per_second", ratePerSecond);
-            hub.send(connection, RtcCodec.error(RtcCodec.TOO_MANY_REQUESTS,
+            hub.send(connection, RtcFrames.error(RtcCodec.TOO_MANY_REQUESTS,
                     "Rate limit exceeded; messages are dropped until the retry delay has passed", details));
         }
         return false;
@@ -184,7 +181,7 @@ public class RtcEndpoint {
                     customMessage(m);
                 } else {
                     refuse(RtcCodec.BAD_REQUEST, "Unknown message type: " + RtcCodec.truncate(m.type()),
-                            RtcCodec.details(m.id(), "type").add("type", RtcCodec.truncate(m.type())));
+                            RtcFrames.details(m.id(), "type").add("type", RtcCodec.truncate(m.type())));
                 }
             }
         }
@@ -224,13 +221,13 @@ public class RtcEndpoint {
         // all or nothing: this connection's messages are handled one at a time, so the count cannot move meanwhile
         if (active + fresh.size() > limit) {
             refuse(RtcCodec.FORBIDDEN, "Subscription limit reached: at most " + limit + " per connection",
-                    RtcCodec.details(m.id(), "topics").add("limit", limit).add("active_subscriptions", active));
+                    RtcFrames.details(m.id(), "topics").add("limit", limit).add("active_subscriptions", active));
             return;
         }
         for (String t : fresh) {
             if (hub.subscribe(connection, t) == Subscriptions.Outcome.LIMIT) {
                 refuse(RtcCodec.FORBIDDEN, "Subscription limit reached: at most " + limit + " per connection",
-                        RtcCodec.details(m.id(), "topics").add("limit", limit)
+                        RtcFrames.details(m.id(), "topics").add("limit", limit)
                                 .add("active_subscriptions", hub.subscriptionsOf(connection).size()));
                 return;
             }
@@ -260,7 +257,7 @@ public class RtcEndpoint {
         String messageId = m.id() != null ? m.id() : "broadcast_" + UUID.randomUUID();
         if (topic.equals(RtcPushes.PRESENCE_TOPIC) || topic.startsWith(RtcPushes.PRESENCE_TOPIC + ".")) {
             refuse(RtcCodec.FORBIDDEN, "Topics under '" + RtcPushes.PRESENCE_TOPIC + "' are published by the server only",
-                    RtcCodec.details(messageId, "topic"));
+                    RtcFrames.details(messageId, "topic"));
             return;
         }
         int recipients = hub.publish(DIALECT, topic, RtcFrames.broadcast(topic, payload, RtcFrames.now(), messageId));
@@ -281,9 +278,9 @@ public class RtcEndpoint {
             hub.send(connection, RtcFrames.directAck(messageId, d.connectionIds()));
         } else if (outcome instanceof RtcDirectMessages.Stored) {
             refuse(RtcCodec.NOT_FOUND, "User " + RtcCodec.truncate(target) + " not found or not connected",
-                    RtcCodec.details(messageId, null).add("queued", true));
+                    RtcFrames.details(messageId, null).add("queued", true));
         } else if (outcome instanceof RtcDirectMessages.Refused r) {
-            refuse(r.code(), r.message(), RtcCodec.details(messageId, null).add("queued", false));
+            refuse(r.code(), r.message(), RtcFrames.details(messageId, null).add("queued", false));
         }
     }
 
@@ -321,8 +318,8 @@ public class RtcEndpoint {
             }
         })).exceptionally(failure -> {
             LOG.log(Level.WARNING, "rtc.custom.failed type=" + RtcCodec.truncate(m.type()) + " connection=" + c.id(), failure);
-            hub.send(c, RtcCodec.error(RtcCodec.INTERNAL_ERROR, "The handler of " + RtcCodec.truncate(m.type()) + " failed",
-                    RtcCodec.details(m.id(), null)));
+            hub.send(c, RtcFrames.error(RtcCodec.INTERNAL_ERROR, "The handler of " + RtcCodec.truncate(m.type()) + " failed",
+                    RtcFrames.details(m.id(), null)));
             return null;
         });
     }
@@ -343,7 +340,7 @@ public class RtcEndpoint {
             RtcBinary.Received r = RtcBinary.read(data);
             hub.send(connection, RtcFrames.binaryReceived(r.size(), r.type(), r.checksum()));
         } catch (RtcCodec.Invalid e) {
-            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcCodec.details(null, e.field()));
+            refuse(RtcCodec.BAD_REQUEST, e.getMessage(), RtcFrames.details(null, e.field()));
         }
     }
 
@@ -377,6 +374,6 @@ public class RtcEndpoint {
     }
 
     private void refuse(int code, String message, jakarta.json.JsonObjectBuilder details) {
-        hub.send(connection, RtcCodec.error(code, message, details));
+        hub.send(connection, RtcFrames.error(code, message, details));
     }
 }

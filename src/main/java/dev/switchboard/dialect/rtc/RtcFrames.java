@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.rtc;
 
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.messaging.entity.NotificationSent;
 import dev.switchboard.messaging.entity.PendingDirectMessage;
@@ -22,6 +23,29 @@ final class RtcFrames {
             "auth_status", "binary", "custom_types", "offline_queue");
 
     private RtcFrames() {
+    }
+
+    /** The spec's {@code Error {code, message, details}} frame: every refusal of the rtc dialect is one. */
+    static Frame error(int code, String message, JsonObjectBuilder details) {
+        return RtcCodec.encode("Error", JsonText.object().add("code", code).add("message", message)
+                .add("details", details == null ? JsonText.object() : details));
+    }
+
+    /** Details naming the offending field and echoing the client's message id, when there are any. */
+    static JsonObjectBuilder details(String messageId, String field) {
+        JsonObjectBuilder d = JsonText.object();
+        if (messageId != null) {
+            d.add("message_id", messageId);
+        }
+        if (field != null) {
+            d.add("field", field);
+        }
+        return d;
+    }
+
+    /** A refused envelope: {@code Error 400} naming the field, echoing the client's message id when it sent one. */
+    static Frame refused(Decoded.Refused<?> r, String messageId) {
+        return error(RtcCodec.BAD_REQUEST, r.text(), details(messageId, r.field()));
     }
 
     static long now() {

@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.vault;
 
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.common.WireTime;
 import dev.switchboard.hub.entity.Frame;
 
@@ -43,32 +44,28 @@ final class VaultCodec {
     record Inbound(String type, String topic, String token) {
     }
 
-    record Malformed(String code, String message) {
-    }
-
-    /** @return an {@link Inbound} or a {@link Malformed} */
-    static Object decode(String text) {
+    static Decoded<Inbound> decode(String text) {
         JsonValue value;
         try {
             value = JsonText.parse(text);
         } catch (JsonException e) {
-            return new Malformed(INVALID_MESSAGE, "Message format is invalid: not JSON");
+            return Decoded.refused(INVALID_MESSAGE, "Message format is invalid: not JSON");
         }
         if (!(value instanceof JsonObject o)) {
-            return new Malformed(INVALID_MESSAGE, "Message format is invalid: expected a JSON object");
+            return Decoded.refused(INVALID_MESSAGE, "Message format is invalid: expected a JSON object");
         }
         if (!(o.get("type") instanceof JsonString type) || type.getString().isEmpty()) {
-            return new Malformed(INVALID_MESSAGE, "Message format is invalid: 'type' must be a non-empty string");
+            return Decoded.refused(INVALID_MESSAGE, "Message format is invalid: 'type' must be a non-empty string");
         }
         switch (type.getString()) {
             case "subscribe", "unsubscribe" -> {
                 if (!(o.get("topic") instanceof JsonString topic) || topic.getString().isEmpty()) {
-                    return new Malformed(INVALID_MESSAGE, "'" + type.getString() + "' needs 'topic', one of " + TOPICS);
+                    return Decoded.refused(INVALID_MESSAGE, "'" + type.getString() + "' needs 'topic', one of " + TOPICS);
                 }
                 if (!TOPICS.contains(topic.getString())) {
-                    return new Malformed(INVALID_MESSAGE, "Unknown topic '" + truncate(topic.getString()) + "'; topics are " + TOPICS);
+                    return Decoded.refused(INVALID_MESSAGE, "Unknown topic '" + truncate(topic.getString()) + "'; topics are " + TOPICS);
                 }
-                return new Inbound(type.getString(), topic.getString(), null);
+                return Decoded.message(new Inbound(type.getString(), topic.getString(), null));
             }
             case "auth" -> {
                 JsonValue token = o.get("token");
@@ -76,15 +73,15 @@ final class VaultCodec {
                     token = data.get("token");
                 }
                 if (!(token instanceof JsonString t) || t.getString().isBlank()) {
-                    return new Malformed(AUTH_FAILED, "'auth' needs 'token' (or 'data.token'): a JWT string");
+                    return Decoded.refused(AUTH_FAILED, "'auth' needs 'token' (or 'data.token'): a JWT string");
                 }
-                return new Inbound("auth", null, t.getString().trim());
+                return Decoded.message(new Inbound("auth", null, t.getString().trim()));
             }
             case "ping" -> {
-                return new Inbound("ping", null, null);
+                return Decoded.message(new Inbound("ping", null, null));
             }
             default -> {
-                return new Malformed(INVALID_MESSAGE, "Unknown message type '" + truncate(type.getString())
+                return Decoded.refused(INVALID_MESSAGE, "Unknown message type '" + truncate(type.getString())
                         + "'; accepted: subscribe, unsubscribe, auth, ping");
             }
         }
@@ -100,16 +97,6 @@ final class VaultCodec {
             o.add("clientId", clientId);
         }
         return Frame.of(o.build().toString());
-    }
-
-    static Frame error(String code, String message, String clientId) {
-        return encode("error", null, JsonText.object().add("code", code).add("message", message), clientId);
-    }
-
-    static Frame rateLimited(long retryAfterSeconds, String clientId) {
-        return encode("error", null, JsonText.object().add("code", RATE_LIMIT_EXCEEDED)
-                .add("message", "Rate limit exceeded. Please slow down your requests.")
-                .add("retryAfter", retryAfterSeconds), clientId);
     }
 
     private static String truncate(String s) {

@@ -122,7 +122,7 @@ public class VaultEndpoint {
         rateLimit = new RateLimit(ratePerSecond, ratePerSecond, System.nanoTime());
         if (admission.refusal() != null) {
             stats.refusedConnections.increment();
-            hub.finish(connection, VaultCodec.error(VaultCodec.CONNECTION_REFUSED, admission.refusal(), connection.id()),
+            hub.finish(connection, VaultFrames.error(VaultCodec.CONNECTION_REFUSED, admission.refusal(), connection.id()),
                     new Disconnect(Disconnect.TRY_AGAIN_LATER, "Connection limit reached, try again later"));
             return;
         }
@@ -132,13 +132,13 @@ public class VaultEndpoint {
         send(VaultFrames.connected(connection.id(), user, VaultCodec.TOPICS));
         if (admission.rejectedToken() != null) {
             stats.authFailures.increment();
-            send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
+            send(VaultFrames.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
         }
         if (authRequired && user == null) {
             Connection c = connection;
             authDeadline = sockets.later(authTimeoutSeconds * 1000, () -> {
                 if (user == null && c.isOpen()) {
-                    hub.finish(c, VaultCodec.error(VaultCodec.AUTH_FAILED, "Authentication required; none arrived within "
+                    hub.finish(c, VaultFrames.error(VaultCodec.AUTH_FAILED, "Authentication required; none arrived within "
                             + authTimeoutSeconds + " s", c.id()), new Disconnect(Disconnect.POLICY_VIOLATION, "Authentication required"));
                 }
             });
@@ -153,20 +153,20 @@ public class VaultEndpoint {
         if (!rateLimit.tryAcquire(now)) {
             stats.rateLimited.increment();
             if (rateLimit.shouldReport(now)) {
-                send(VaultCodec.rateLimited(Math.max(1, (rateLimit.retryAfterMillis() + 999) / 1000), connection.id()));
+                send(VaultFrames.rateLimited(Math.max(1, (rateLimit.retryAfterMillis() + 999) / 1000), connection.id()));
             }
             return;
         }
-        Object decoded = VaultCodec.decode(text);
-        if (decoded instanceof VaultCodec.Malformed m) {
+        VaultCodec.Inbound message = VaultCodec.decode(text).orElse(r -> {
             stats.invalidMessages.increment();
-            if (m.code().equals(VaultCodec.AUTH_FAILED)) {
+            if (r.code().equals(VaultCodec.AUTH_FAILED)) {
                 stats.authFailures.increment();
             }
-            send(VaultCodec.error(m.code(), m.message(), connection.id()));
+            send(VaultFrames.refused(r, connection.id()));
+        });
+        if (message == null) {
             return;
         }
-        VaultCodec.Inbound message = (VaultCodec.Inbound) decoded;
         switch (message.type()) {
             case "auth" -> authenticate(message.token());
             case "ping" -> send(VaultFrames.pong(connection.id()));
@@ -176,13 +176,13 @@ public class VaultEndpoint {
 
     private void subscription(VaultCodec.Inbound message) {
         if (authRequired && user == null) {
-            send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Authentication required before '" + message.type() + "'", connection.id()));
+            send(VaultFrames.error(VaultCodec.AUTH_FAILED, "Authentication required before '" + message.type() + "'", connection.id()));
             return;
         }
         if (message.type().equals("subscribe") && user == null
                 && !ConfigLists.split(java.util.Optional.of(anonymousTopics)).contains(message.topic())) {
             LOG.fine(() -> "vault.subscribe.refused reason=anonymous topic=" + message.topic() + " connection=" + connection.id());
-            send(VaultCodec.error(VaultCodec.AUTH_REQUIRED, "Topic '" + message.topic() + "' needs an authenticated "
+            send(VaultFrames.error(VaultCodec.AUTH_REQUIRED, "Topic '" + message.topic() + "' needs an authenticated "
                     + "connection: send an auth message (or connect with a token) first", connection.id()));
             return;
         }
@@ -208,7 +208,7 @@ public class VaultEndpoint {
             authFailures.record();
             stats.authFailures.increment();
             LOG.fine(() -> "vault.auth.refused connection=" + connection.id() + " detail=\"" + e.getMessage() + "\"");
-            send(VaultCodec.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
+            send(VaultFrames.error(VaultCodec.AUTH_FAILED, "Invalid authentication credentials", connection.id()));
         }
     }
 
@@ -229,7 +229,7 @@ public class VaultEndpoint {
     public void binary(ByteBuffer data) {
         hub.received(connection, data.remaining());
         stats.invalidMessages.increment();
-        send(VaultCodec.error(VaultCodec.INVALID_MESSAGE, "Message format is invalid: binary frames are not accepted", connection.id()));
+        send(VaultFrames.error(VaultCodec.INVALID_MESSAGE, "Message format is invalid: binary frames are not accepted", connection.id()));
     }
 
     @OnMessage

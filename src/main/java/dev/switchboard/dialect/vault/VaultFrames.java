@@ -5,6 +5,7 @@ import dev.switchboard.cluster.entity.MemberHealthChanged;
 import dev.switchboard.cluster.entity.MemberLeft;
 import dev.switchboard.cluster.entity.TopologyChanged;
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.common.WireTime;
 import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.ops.entity.MetricsSampled;
@@ -26,6 +27,21 @@ import java.util.Locale;
 final class VaultFrames {
 
     private VaultFrames() {
+    }
+
+    /** The spec's {@code error {code, message}} frame: every refusal of the vault dialect is one. */
+    static Frame error(String code, String message, String clientId) {
+        return VaultCodec.encode("error", null, JsonText.object().add("code", code).add("message", message), clientId);
+    }
+
+    static Frame refused(Decoded.Refused<?> r, String clientId) {
+        return error(r.code(), r.text(), clientId);
+    }
+
+    static Frame rateLimited(long retryAfterSeconds, String clientId) {
+        return VaultCodec.encode("error", null, JsonText.object().add("code", VaultCodec.RATE_LIMIT_EXCEEDED)
+                .add("message", "Rate limit exceeded. Please slow down your requests.")
+                .add("retryAfter", retryAfterSeconds), clientId);
     }
 
     static Frame connected(String clientId, String user, List<String> topics) {

@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.workspace;
 
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -11,7 +12,7 @@ import java.util.Set;
 
 /**
  * Decodes the workspace's client messages ({@code {"type": ..., ...fields}}, spec/workspace.md) into records,
- * or a {@link Malformed} with the error frame's code.
+ * as a {@link Decoded}: the message or the error frame's code and text.
  */
 final class WorkspaceCodec {
 
@@ -25,10 +26,6 @@ final class WorkspaceCodec {
     }
 
     record Typing(boolean isTyping) implements Inbound {
-    }
-
-    /** Why an inbound frame was refused: the error frame's code and text. */
-    record Malformed(String code, String message) {
     }
 
     static final String INVALID_JSON = "INVALID_JSON";
@@ -50,49 +47,48 @@ final class WorkspaceCodec {
     private WorkspaceCodec() {
     }
 
-    /** @return an {@link Inbound} or a {@link Malformed} */
-    static Object decode(String frame, int maxTextLength) {
+    static Decoded<Inbound> decode(String frame, int maxTextLength) {
         JsonValue value;
         try {
             value = JsonText.parse(frame);
         } catch (JsonException e) {
-            return new Malformed(INVALID_JSON, "Malformed JSON");
+            return Decoded.refused(INVALID_JSON, "Malformed JSON");
         }
         if (!(value instanceof JsonObject object)) {
-            return new Malformed(INVALID_MESSAGE, "A message must be a JSON object with a \"type\"");
+            return Decoded.refused(INVALID_MESSAGE, "A message must be a JSON object with a \"type\"");
         }
         if (!(object.get("type") instanceof JsonString type)) {
-            return new Malformed(INVALID_MESSAGE, "Field 'type' must be a string");
+            return Decoded.refused(INVALID_MESSAGE, "Field 'type' must be a string");
         }
         switch (type.getString()) {
             case "message:send": {
                 if (!(object.get("text") instanceof JsonString text)) {
-                    return new Malformed(INVALID_MESSAGE, "message:send needs a string 'text'");
+                    return Decoded.refused(INVALID_MESSAGE, "message:send needs a string 'text'");
                 }
                 String clean = withoutControls(text.getString());
                 if (clean.isBlank()) {
-                    return new Malformed(INVALID_MESSAGE, "'text' must not be empty");
+                    return Decoded.refused(INVALID_MESSAGE, "'text' must not be empty");
                 }
                 if (clean.codePointCount(0, clean.length()) > maxTextLength) {
-                    return new Malformed(MESSAGE_TOO_LONG, "'text' is longer than " + maxTextLength + " characters");
+                    return Decoded.refused(MESSAGE_TOO_LONG, "'text' is longer than " + maxTextLength + " characters");
                 }
-                return new Send(clean);
+                return Decoded.message(new Send(clean));
             }
             case "presence:update": {
                 if (!(object.get("status") instanceof JsonString status) || !STATUSES.contains(status.getString())) {
-                    return new Malformed(INVALID_STATUS, "'status' must be one of online, away, busy, offline");
+                    return Decoded.refused(INVALID_STATUS, "'status' must be one of online, away, busy, offline");
                 }
-                return new Presence(status.getString());
+                return Decoded.message(new Presence(status.getString()));
             }
             case "typing:indicator": {
                 JsonValue typing = object.get("isTyping");
                 if (typing != JsonValue.TRUE && typing != JsonValue.FALSE) {
-                    return new Malformed(INVALID_MESSAGE, "typing:indicator needs a boolean 'isTyping'");
+                    return Decoded.refused(INVALID_MESSAGE, "typing:indicator needs a boolean 'isTyping'");
                 }
-                return new Typing(typing == JsonValue.TRUE);
+                return Decoded.message(new Typing(typing == JsonValue.TRUE));
             }
             default:
-                return new Malformed(UNKNOWN_TYPE, "Unknown message type: " + truncate(type.getString()));
+                return Decoded.refused(UNKNOWN_TYPE, "Unknown message type: " + truncate(type.getString()));
         }
     }
 

@@ -221,11 +221,11 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
             }
             return;
         }
-        Object decoded = WorkspaceCodec.decode(text, maxTextLength);
-        if (decoded instanceof WorkspaceCodec.Malformed m) {
-            LOG.fine(() -> "workspace.message.refused code=" + m.code() + " connection=" + c.id());
-            sendError(m.code(), m.message());
-        } else if (decoded instanceof WorkspaceCodec.Send send) {
+        WorkspaceCodec.Inbound decoded = WorkspaceCodec.decode(text, maxTextLength).orElse(r -> {
+            LOG.fine(() -> "workspace.message.refused code=" + r.code() + " connection=" + c.id());
+            hub.send(connection, WorkspaceFrames.refused(r));
+        });
+        if (decoded instanceof WorkspaceCodec.Send send) {
             boolean accepted;
             try {
                 accepted = chat.post(userId, username, send.text()).isPresent();

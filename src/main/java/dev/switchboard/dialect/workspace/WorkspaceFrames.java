@@ -2,6 +2,7 @@ package dev.switchboard.dialect.workspace;
 
 import dev.switchboard.chat.entity.ChatMessagePosted;
 import dev.switchboard.common.JsonText;
+import dev.switchboard.dialect.Decoded;
 import dev.switchboard.hub.entity.Frame;
 
 import java.time.Instant;
@@ -60,5 +61,10 @@ final class WorkspaceFrames {
                 .add("type", "error")
                 .add("data", JsonText.object().add("code", code).add("message", message))
                 .build().toString();
+    }
+
+    /** Every refusal of the workspace dialect is an {@link #error} frame. */
+    static Frame refused(Decoded.Refused<?> r) {
+        return Frame.of(error(r.code(), r.text()));
     }
 }

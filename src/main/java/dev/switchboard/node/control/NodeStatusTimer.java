@@ -2,6 +2,8 @@ package dev.switchboard.node.control;
 
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.node.entity.NodeStatusSampled;
+import dev.switchboard.peers.control.PeerDirectory;
+import dev.switchboard.peers.control.RelayRecords;
 import dev.switchboard.service.control.ServiceRegistry;
 
 import jakarta.annotation.PostConstruct;
@@ -21,7 +23,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Samples this node's status every {@code node.status.interval-seconds} and fires it as a domain event.
- * Not persistent: a missed sample after a restart has no value.
+ * {@code known_peers} counts what {@code peers.updated} lists; {@code relay_sessions} the reported relay sessions in
+ * relay mode (0 otherwise). Not persistent: a missed sample after a restart has no value.
  */
 @Singleton
 @Startup
@@ -45,6 +48,16 @@ public class NodeStatusTimer {
     ServiceRegistry services;
 
     @Inject
+    PeerDirectory peers;
+
+    @Inject
+    RelayRecords relay;
+
+    @Inject
+    @ConfigProperty(name = "relay.mode", defaultValue = "false")
+    boolean relayMode;
+
+    @Inject
     @ConfigProperty(name = "node.status.interval-seconds", defaultValue = "5")
     long intervalSeconds;
 
@@ -58,6 +71,7 @@ public class NodeStatusTimer {
     void sample() {
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
         sampled.fireAsync(new NodeStatusSampled(identity.peerId(), identity.dhtNodeId(), uptime,
-                0, hub.connectionCount(), (int) services.count(), 0, 0));
+                peers.count(), hub.connectionCount(), (int) services.count(), 0,
+                relayMode ? relay.sessions(true).size() : 0));
     }
 }

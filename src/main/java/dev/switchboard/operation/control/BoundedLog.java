@@ -15,6 +15,7 @@ final class BoundedLog {
     private int tailChars;
     private long droppedLines;
     private long droppedChars;
+    private long lines;
 
     BoundedLog(int maxChars) {
         this.half = Math.max(1, maxChars / 2);
@@ -22,6 +23,7 @@ final class BoundedLog {
 
     /** One line, without its line break; a line longer than half the budget is cut. */
     synchronized void line(String text) {
+        lines++;
         String line = text.length() > half - 1 ? text.substring(0, half - 1) : text;
         if (tail.isEmpty() && droppedLines == 0 && head.length() + line.length() + 1 <= half) {
             head.append(line).append('\n');
@@ -35,6 +37,11 @@ final class BoundedLog {
             droppedLines++;
             droppedChars += old.length() + 1;
         }
+    }
+
+    /** How many lines came so far: a cheap "has it changed" for whoever stores it. */
+    synchronized long lines() {
+        return lines;
     }
 
     synchronized boolean truncated() {

@@ -1,5 +1,7 @@
 package dev.switchboard.operation.control;
 
+import dev.switchboard.common.ChildEnvironment;
+
 import dev.switchboard.operation.entity.ErrorCode;
 import dev.switchboard.operation.entity.OperationFailure;
 
@@ -17,7 +19,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,6 @@ public class ChildProcesses {
 
     /** Longest line handed on; longer ones are cut in parts, so one endless line cannot fill the memory. */
     static final int MAX_LINE = 4096;
-    private static final List<String> PASSED = List.of("PATH", "HOME", "LANG", "TZ");
 
     /** How a process ended: its exit code, or that it exceeded its own limit (not the operation's). */
     record Exit(int code, boolean timedOut) {
@@ -55,13 +55,7 @@ public class ChildProcesses {
 
     /** The environment every child gets. */
     Map<String, String> environment() {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String key : PASSED) {
-            String value = System.getenv(key);
-            if (value != null) {
-                env.put(key, value);
-            }
-        }
+        Map<String, String> env = ChildEnvironment.from(System.getenv());
         buildPath.filter(p -> !p.isBlank()).ifPresent(p -> env.put("PATH", p));
         return env;
     }

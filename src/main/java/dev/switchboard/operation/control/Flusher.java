@@ -25,6 +25,10 @@ public class Flusher {
         return scheduler.scheduleWithFixedDelay(flush, interval, interval, TimeUnit.MILLISECONDS);
     }
 
+    ScheduledFuture<?> everyMillis(Runnable task, long intervalMs) {
+        return scheduler.scheduleWithFixedDelay(task, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
     ScheduledFuture<?> once(Runnable task, long delaySeconds) {
         return scheduler.schedule(task, delaySeconds, TimeUnit.SECONDS);
     }

@@ -10,6 +10,7 @@ import dev.switchboard.operation.entity.OperationKind.Family;
 import dev.switchboard.operation.entity.OperationRequest;
 import dev.switchboard.operation.entity.OperationView;
 import dev.switchboard.ops.control.Faults;
+import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.service.entity.ServiceType;
 import dev.switchboard.service.entity.ServiceView;
 
@@ -48,6 +49,8 @@ import java.util.logging.Logger;
 public class Operations {
 
     private static final Logger LOG = Logger.getLogger(Operations.class.getName());
+    /** While a builder writes, its log is stored this often too (besides every step), so GET shows it growing. */
+    private static final long LOG_SAVE_MS = 2000;
 
     /** The operation has ended; it cannot be cancelled any more. */
     public static class Finished extends Conflict {
@@ -188,6 +191,7 @@ public class Operations {
 
     private void execute(OperationRun run) {
         ScheduledFuture<?> limit = null;
+        ScheduledFuture<?> saving = null;
         try {
             if (run.stopping()) {
                 fail(run, run.stopped());
@@ -195,6 +199,18 @@ public class Operations {
             }
             store.change(run.id, o -> o.start());
             limit = flusher.once(() -> run.stop(ErrorCode.TIMEOUT, ""), run.request.timeoutSeconds());
+            long[] saved = {0};
+            saving = flusher.everyMillis(() -> {
+                long lines = run.log.lines();
+                if (lines != saved[0]) {
+                    saved[0] = lines;
+                    try {
+                        store.change(run.id, o -> o.log(run.log.text(), run.log.truncated()));
+                    } catch (RuntimeException e) { // a failed save must not end the saving: the next one tries again
+                        LOG.warning(() -> "ops.operation.log-save-failed operation=" + run.id + " reason=" + e);
+                    }
+                }
+            }, LOG_SAVE_MS);
             Files.createDirectories(run.workDir);
             complete(run);
         } catch (OperationFailure f) {
@@ -207,6 +223,9 @@ public class Operations {
         } finally {
             if (limit != null) {
                 limit.cancel(false);
+            }
+            if (saving != null) {
+                saving.cancel(false);
             }
             Folders.deleteTree(run.workDir);
             runs.remove(run.id);
@@ -224,8 +243,7 @@ public class Operations {
             interfaces = SuggestedInterfaces.forVolumes(image.volumes());
             run.check();
             enter(run, "registering", "Registering service " + run.request.serviceName() + "...", 95);
-            service = services.register(run.request.serviceName(), run.request.description(), ServiceType.DOCKER,
-                    Json.createObjectBuilder().add("image", image.name()).build(), interfaces);
+            service = register(run, ServiceType.DOCKER, Json.createObjectBuilder().add("image", image.name()).build(), interfaces);
         } else {
             StandaloneOperations.Installed installed;
             try {
@@ -247,8 +265,7 @@ public class Operations {
             if (!commit.isEmpty()) {
                 source.add("commit", commit);
             }
-            service = services.register(run.request.serviceName(), run.request.description(), ServiceType.STANDALONE,
-                    config.add("source", source).build(), interfaces);
+            service = register(run, ServiceType.STANDALONE, config.add("source", source).build(), interfaces);
             if (kind != OperationKind.VALIDATE) {
                 standalone.pruneOlder(run.request.serviceName(), run.id);
             }
@@ -260,6 +277,7 @@ public class Operations {
                 .add("service", Json.createObjectBuilder().add("id", service.id()).add("name", service.name())
                         .add("status", service.status().name())).build();
         String done = "Service " + service.name() + " is " + service.status().name();
+        Folders.deleteTree(run.workDir); // before the end is told: whoever sees it ended sees no work folder
         store.change(run.id, o -> {
             o.log(run.log.text(), run.log.truncated());
             o.complete(result.toString(), service.id(), done);
@@ -267,6 +285,20 @@ public class Operations {
         LOG.info(() -> "ops.operation.completed operation=" + run.id + " service=" + service.id());
         run.fire(new OperationEvent.Completed(run.id, run.family(), service.id(), service.name(), service.status().name(),
                 run.request.imageName(), executable, commit, interfaces.toString()));
+    }
+
+    /**
+     * Creates or updates the operation's service. Two operations (or a user) may create the same new name at once:
+     * the one that loses finds the name taken at its insert; its transaction is rolled back and it registers again,
+     * now as an update of the service the other made, instead of ending INTERNAL_ERROR.
+     */
+    private ServiceView register(OperationRun run, ServiceType type, JsonObject config, JsonArray interfaces) {
+        try {
+            return services.register(run.request.serviceName(), run.request.description(), type, config, interfaces);
+        } catch (ServiceRegistry.DuplicateName raced) {
+            LOG.info(() -> "ops.operation.register-raced operation=" + run.id + " service=" + run.request.serviceName());
+            return services.register(run.request.serviceName(), run.request.description(), type, config, interfaces);
+        }
     }
 
     private void enter(OperationRun run, String step, String message, double percentage) {
@@ -287,6 +319,7 @@ public class Operations {
 
     private void fail(OperationRun run, OperationFailure f) {
         LOG.info(() -> "ops.operation.failed operation=" + run.id + " code=" + f.code() + " error=\"" + f.getMessage() + "\"");
+        Folders.deleteTree(run.workDir);
         boolean changed = store.change(run.id, o -> {
             o.log(run.log.text(), run.log.truncated());
             o.fail(f.code(), f.getMessage());

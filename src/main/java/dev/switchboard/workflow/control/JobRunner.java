@@ -1,5 +1,7 @@
 package dev.switchboard.workflow.control;
 
+import dev.switchboard.common.ChildEnvironment;
+
 import dev.switchboard.service.entity.DockerConfig;
 import dev.switchboard.service.entity.ServiceView;
 
@@ -17,7 +19,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -116,23 +117,12 @@ public class JobRunner {
         }
     }
 
-    /** The server's variables a job may see; everything else in the server's environment stays with the server. */
-    static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "TZ");
-
     /**
-     * A STANDALONE job's whole environment, built rather than inherited: the server's environment holds the database
-     * password, the first admin's password, perhaps the signing key, and a job is whatever program a service names.
-     * Only {@link #INHERITED} pass (when the server has them), plus {@code SWITCHBOARD_DATA_DIRS}. A STANDALONE
-     * service's config has no variables of its own (only DOCKER's {@code config.env} is defined).
+     * A STANDALONE job's whole environment: {@link ChildEnvironment}'s variables plus {@code SWITCHBOARD_DATA_DIRS}.
+     * A STANDALONE service's config has no variables of its own (only DOCKER's {@code config.env} is defined).
      */
     static Map<String, String> environment(Map<String, String> server, List<Path> dataDirs) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String name : INHERITED) {
-            String value = server.get(name);
-            if (value != null) {
-                env.put(name, value);
-            }
-        }
+        Map<String, String> env = ChildEnvironment.from(server);
         env.put("SWITCHBOARD_DATA_DIRS", String.join(java.io.File.pathSeparator, dataDirs.stream().map(Path::toString).toList()));
         return env;
     }

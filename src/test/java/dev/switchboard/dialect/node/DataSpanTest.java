@@ -1,5 +1,8 @@
 package dev.switchboard.dialect.node;
 
+import dev.switchboard.dialect.Decoded;
+import dev.switchboard.dialect.DecodedAssert;
+
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +28,7 @@ class DataSpanTest {
     }
 
     private static NodeCodec.Inbound inbound(String text) {
-        return assertInstanceOf(NodeCodec.Inbound.class, NodeCodec.decode(text));
+        return DecodedAssert.message(NodeCodec.decode(text));
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -70,14 +73,13 @@ class DataSpanTest {
     @Test
     void aBrokenLargeMessageIsJudgedOnItsWholeText() {
         String big = "{\"type\":\"file.upload.chunk\",\"payload\":{\"data\":\"" + B64 + "\"}";
-        NodeCodec.Malformed m = assertInstanceOf(NodeCodec.Malformed.class, NodeCodec.decode(big)); // no closing brace
+        Decoded.Refused<?> m = DecodedAssert.refused(NodeCodec.decode(big)); // no closing brace
         assertEquals(NodeCodec.INVALID_JSON, m.code());
         String bad = "{\"type\":\"file.upload.chunk\",\"payload\":{\"data\":\"" + B64 + "\",\"n\":tru}}";
-        assertEquals(NodeCodec.INVALID_JSON, assertInstanceOf(NodeCodec.Malformed.class, NodeCodec.decode(bad)).code());
+        assertEquals(NodeCodec.INVALID_JSON, DecodedAssert.refused(NodeCodec.decode(bad)).code());
         String unterminated = "{\"type\":\"file.upload.chunk\",\"payload\":{\"data\":\"" + B64;
-        assertEquals(NodeCodec.INVALID_JSON, assertInstanceOf(NodeCodec.Malformed.class, NodeCodec.decode(unterminated)).code());
-        assertEquals(NodeCodec.INVALID_MESSAGE, assertInstanceOf(NodeCodec.Malformed.class,
-                NodeCodec.decode("{\"type\":7,\"payload\":{\"data\":\"" + B64 + "\"}}")).code());
+        assertEquals(NodeCodec.INVALID_JSON, DecodedAssert.refused(NodeCodec.decode(unterminated)).code());
+        assertEquals(NodeCodec.INVALID_MESSAGE, DecodedAssert.refused(NodeCodec.decode("{\"type\":7,\"payload\":{\"data\":\"" + B64 + "\"}}")).code());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.switchboard.dialect.node;
 
+import dev.switchboard.dialect.Decoded;
+import dev.switchboard.dialect.DecodedAssert;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -13,20 +16,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NodeCodecTest {
 
     private static String code(String text) {
-        return assertInstanceOf(NodeCodec.Malformed.class, NodeCodec.decode(text)).code();
+        return DecodedAssert.refused(NodeCodec.decode(text)).code();
     }
 
     @Test
     void decodesTheEnvelope() {
-        NodeCodec.Inbound in = assertInstanceOf(NodeCodec.Inbound.class,
-                NodeCodec.decode("{\"type\":\"ping\",\"payload\":null,\"timestamp\":1703520000}"));
+        NodeCodec.Inbound in = DecodedAssert.message(NodeCodec.decode("{\"type\":\"ping\",\"payload\":null,\"timestamp\":1703520000}"));
         assertEquals("ping", in.type());
         assertEquals(jakarta.json.JsonValue.NULL, in.payload());
     }
 
     @Test
     void missingPayloadIsNull() {
-        NodeCodec.Inbound in = assertInstanceOf(NodeCodec.Inbound.class, NodeCodec.decode("{\"type\":\"ping\"}"));
+        NodeCodec.Inbound in = DecodedAssert.message(NodeCodec.decode("{\"type\":\"ping\"}"));
         assertEquals(jakarta.json.JsonValue.NULL, in.payload());
     }
 
@@ -44,7 +46,7 @@ class NodeCodecTest {
 
     @Test
     void encodesTypePayloadAndUnixSeconds() {
-        JsonObject o = Json.createReader(new StringReader(NodeCodec.error("X", "boom").text())).readObject();
+        JsonObject o = Json.createReader(new StringReader(NodeFrames.error("X", "boom").text())).readObject();
         assertEquals("error", o.getString("type"));
         assertEquals("X", o.getJsonObject("payload").getString("code"));
         assertEquals("boom", o.getJsonObject("payload").getString("error"));

@@ -1,5 +1,7 @@
 package dev.switchboard.dialect.rtc;
 
+import dev.switchboard.dialect.DecodedAssert;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -23,12 +25,12 @@ class RtcCodecTest {
 
     @Test
     void decodesTheEnvelope() throws Exception {
-        RtcCodec.Inbound m = RtcCodec.decode("{\"type\":\"Broadcast\",\"data\":{\"topic\":\"a\"},\"id\":\"msg_1\",\"timestamp\":17,\"metadata\":{\"ttl\":5}}");
+        RtcCodec.Inbound m = DecodedAssert.message(RtcCodec.decode("{\"type\":\"Broadcast\",\"data\":{\"topic\":\"a\"},\"id\":\"msg_1\",\"timestamp\":17,\"metadata\":{\"ttl\":5}}"));
         assertEquals("Broadcast", m.type());
         assertEquals("msg_1", m.id());
         assertEquals(5, m.metadata().getInt("ttl"));
         assertEquals("a", ((JsonObject) m.data()).getString("topic"));
-        RtcCodec.Inbound bare = RtcCodec.decode("{\"type\":\"Ping\"}");
+        RtcCodec.Inbound bare = DecodedAssert.message(RtcCodec.decode("{\"type\":\"Ping\"}"));
         assertEquals(JsonValue.NULL, bare.data());
         assertNull(bare.id());
         assertNull(bare.metadata());
@@ -36,15 +38,15 @@ class RtcCodecTest {
 
     @Test
     void refusesWhatIsNotAnEnvelopeNamingTheField() {
-        assertNull(assertThrows(RtcCodec.Invalid.class, () -> RtcCodec.decode("{oops")).field());
-        assertNull(assertThrows(RtcCodec.Invalid.class, () -> RtcCodec.decode("[]")).field());
-        assertEquals("type", assertThrows(RtcCodec.Invalid.class, () -> RtcCodec.decode("{\"type\":1}")).field());
-        assertEquals("type", assertThrows(RtcCodec.Invalid.class, () -> RtcCodec.decode("{\"type\":\" \"}")).field());
-        assertEquals("id", assertThrows(RtcCodec.Invalid.class, () -> RtcCodec.decode("{\"type\":\"Ping\",\"id\":{}}")).field());
-        assertEquals("id", assertThrows(RtcCodec.Invalid.class,
-                () -> RtcCodec.decode("{\"type\":\"Ping\",\"id\":\"" + "x".repeat(257) + "\"}")).field());
-        assertEquals("timestamp", assertThrows(RtcCodec.Invalid.class, () -> RtcCodec.decode("{\"type\":\"Ping\",\"timestamp\":\"1\"}")).field());
-        assertEquals("metadata", assertThrows(RtcCodec.Invalid.class, () -> RtcCodec.decode("{\"type\":\"Ping\",\"metadata\":1}")).field());
+        assertNull(DecodedAssert.refused(RtcCodec.decode("{oops")).field());
+        assertNull(DecodedAssert.refused(RtcCodec.decode("[]")).field());
+        assertEquals("type", DecodedAssert.refused(RtcCodec.decode("{\"type\":1}")).field());
+        assertEquals("type", DecodedAssert.refused(RtcCodec.decode("{\"type\":\" \"}")).field());
+        assertEquals("id", DecodedAssert.refused(RtcCodec.decode("{\"type\":\"Ping\",\"id\":{}}")).field());
+        assertEquals("id", DecodedAssert.refused(
+                RtcCodec.decode("{\"type\":\"Ping\",\"id\":\"" + "x".repeat(257) + "\"}")).field());
+        assertEquals("timestamp", DecodedAssert.refused(RtcCodec.decode("{\"type\":\"Ping\",\"timestamp\":\"1\"}")).field());
+        assertEquals("metadata", DecodedAssert.refused(RtcCodec.decode("{\"type\":\"Ping\",\"metadata\":1}")).field());
     }
 
     @Test
@@ -71,7 +73,7 @@ class RtcCodecTest {
     @Test
     void framesHaveTheSpecsShapes() {
         assertEquals(json("{\"type\":\"Error\",\"data\":{\"code\":404,\"message\":\"m\",\"details\":{\"message_id\":\"i\",\"queued\":true}}}"),
-                json(RtcCodec.error(404, "m", RtcCodec.details("i", null).add("queued", true)).text()));
+                json(RtcFrames.error(404, "m", RtcFrames.details("i", null).add("queued", true)).text()));
         assertEquals(json("{\"type\":\"Ack\",\"data\":{\"message_id\":\"msg_123456\",\"status\":\"delivered\",\"recipients\":42}}"),
                 json(RtcFrames.broadcastAck("msg_123456", 42).text()));
         assertEquals(json("{\"type\":\"Pong\",\"data\":{\"timestamp\":1234567890}}"),

@@ -1,5 +1,8 @@
 package dev.switchboard.dialect.vault;
 
+import dev.switchboard.dialect.Decoded;
+import dev.switchboard.dialect.DecodedAssert;
+
 import dev.switchboard.cluster.entity.Member;
 import dev.switchboard.cluster.entity.MemberLeft;
 import dev.switchboard.ops.entity.ThresholdCrossed;
@@ -25,22 +28,19 @@ class VaultCodecTest {
 
     @Test
     void readsTheSpecsClientMessages() {
-        VaultCodec.Inbound sub = assertInstanceOf(VaultCodec.Inbound.class,
-                VaultCodec.decode("{\"type\": \"subscribe\", \"topic\": \"file_operations\"}"));
+        VaultCodec.Inbound sub = DecodedAssert.message(VaultCodec.decode("{\"type\": \"subscribe\", \"topic\": \"file_operations\"}"));
         assertEquals("file_operations", sub.topic());
-        VaultCodec.Inbound auth = assertInstanceOf(VaultCodec.Inbound.class,
-                VaultCodec.decode("{\"type\":\"auth\",\"data\":{\"token\":\" abc \"}}"));
+        VaultCodec.Inbound auth = DecodedAssert.message(VaultCodec.decode("{\"type\":\"auth\",\"data\":{\"token\":\" abc \"}}"));
         assertEquals("abc", auth.token());
     }
 
     @Test
     void namesWhatIsWrong() {
-        VaultCodec.Malformed m = assertInstanceOf(VaultCodec.Malformed.class,
+        Decoded.Refused<?> m = DecodedAssert.refused(
                 VaultCodec.decode("{\"type\":\"subscribe\",\"topic\":\"" + "t".repeat(500) + "\"}"));
         assertEquals(VaultCodec.INVALID_MESSAGE, m.code());
-        assertFalse(m.message().contains("t".repeat(100)), "an unknown topic is echoed truncated");
-        assertEquals(VaultCodec.AUTH_FAILED, assertInstanceOf(VaultCodec.Malformed.class,
-                VaultCodec.decode("{\"type\":\"auth\",\"token\":\"  \"}")).code());
+        assertFalse(m.text().contains("t".repeat(100)), "an unknown topic is echoed truncated");
+        assertEquals(VaultCodec.AUTH_FAILED, DecodedAssert.refused(VaultCodec.decode("{\"type\":\"auth\",\"token\":\"  \"}")).code());
     }
 
     @Test

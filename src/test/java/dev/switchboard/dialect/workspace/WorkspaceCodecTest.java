@@ -1,5 +1,7 @@
 package dev.switchboard.dialect.workspace;
 
+import dev.switchboard.dialect.DecodedAssert;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class WorkspaceCodecTest {
 
-    private static Object decode(String s) {
-        return WorkspaceCodec.decode(s, 10);
+    private static WorkspaceCodec.Inbound decode(String s) {
+        return DecodedAssert.message(WorkspaceCodec.decode(s, 10));
     }
 
     private static String code(String s) {
-        return ((WorkspaceCodec.Malformed) decode(s)).code();
+        return DecodedAssert.refused(WorkspaceCodec.decode(s, 10)).code();
     }
 
     @Test
