@@ -168,7 +168,7 @@ class HubTest {
     @Test
     void presenceChangesOnTheFirstOpenTheLastCloseAndAStatusAndNotOtherwise() {
         List<dev.switchboard.hub.entity.PresenceChanged> changes = new ArrayList<>();
-        var presence = new dev.switchboard.hub.control.Presence(changes::add);
+        var presence = new dev.switchboard.hub.control.Presence(c -> changes.add(c.change()));
         presence.opened("ann", "c1");
         presence.opened("ann", "c2");
         assertTrue(presence.set("ann", "away", "{\"note\":\"lunch\"}"));

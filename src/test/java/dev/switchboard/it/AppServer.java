@@ -29,6 +29,7 @@ public abstract class AppServer implements AutoCloseable {
     protected final Path work;
     protected final Map<String, String> env = new HashMap<>();
     private final int port;
+    private final boolean ownsDatabase;
     private Process process;
     private int starts;
     private long readyAfterMillis;
@@ -37,10 +38,18 @@ public abstract class AppServer implements AutoCloseable {
 
     /** A server of the kind {@code it.server} names, not started yet. */
     public static AppServer create(String name, Map<String, String> extraEnv) {
+        return create(name, extraEnv, null);
+    }
+
+    /**
+     * A server on a database another server made ({@code sharedDatabaseUrl}, e.g. the first member of a cluster's
+     * {@link #databaseUrl()}): this one leaves it in place at {@link #close()}. Null: a fresh database of its own.
+     */
+    public static AppServer create(String name, Map<String, String> extraEnv, String sharedDatabaseUrl) {
         return switch (kind()) {
-            case "payara" -> new PayaraServer(name, extraEnv);
-            case "wildfly" -> new WildFlyServer(name, extraEnv);
-            case "liberty" -> new LibertyServer(name, extraEnv);
+            case "payara" -> new PayaraServer(name, extraEnv, sharedDatabaseUrl);
+            case "wildfly" -> new WildFlyServer(name, extraEnv, sharedDatabaseUrl);
+            case "liberty" -> new LibertyServer(name, extraEnv, sharedDatabaseUrl);
             default -> throw new IllegalArgumentException("it.server must be payara, wildfly or liberty: " + kind());
         };
     }
@@ -58,10 +67,11 @@ public abstract class AppServer implements AutoCloseable {
         return System.getProperty("it.server", "payara");
     }
 
-    protected AppServer(String name, Map<String, String> extraEnv) {
+    protected AppServer(String name, Map<String, String> extraEnv, String sharedDatabaseUrl) {
         this.work = Path.of(System.getProperty("it.work", "target/it")).resolve(kind()).resolve(name + "-" + System.nanoTime());
         this.port = freePort();
-        env.put("SWITCHBOARD_DB_URL", Postgres.createDatabase("sb_it_" + name));
+        this.ownsDatabase = sharedDatabaseUrl == null;
+        env.put("SWITCHBOARD_DB_URL", ownsDatabase ? Postgres.createDatabase("sb_it_" + name) : sharedDatabaseUrl);
         env.put("SWITCHBOARD_DB_USER", Postgres.USER);
         env.put("SWITCHBOARD_DB_PASSWORD", Postgres.PASSWORD);
         env.put("SWITCHBOARD_DATA_DIR", work.resolve("data").toAbsolutePath().toString());
@@ -206,12 +216,12 @@ public abstract class AppServer implements AutoCloseable {
         }
     }
 
-    /** Kills the server and drops its database: nothing of it is left behind in the PostgreSQL. */
+    /** Kills the server and drops its own database: nothing of it is left behind in the PostgreSQL. */
     @Override
     public void close() {
         kill();
         String url = databaseUrl();
-        if (url != null) {
+        if (url != null && ownsDatabase) {
             Postgres.dropDatabase(url);
         }
     }

@@ -12,8 +12,8 @@ import java.util.Map;
  */
 final class LibertyServer extends AppServer {
 
-    LibertyServer(String name, Map<String, String> extraEnv) {
-        super(name, extraEnv);
+    LibertyServer(String name, Map<String, String> extraEnv, String sharedDatabaseUrl) {
+        super(name, extraEnv, sharedDatabaseUrl);
     }
 
     @Override

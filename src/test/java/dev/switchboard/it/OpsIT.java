@@ -30,7 +30,9 @@ class OpsIT {
             "switchboard_bytes_in_total", "switchboard_bytes_out_total", "switchboard_slow_consumer_drops_total",
             "switchboard_write_failures_total", "switchboard_pong_timeouts_total", "switchboard_idle_timeouts_total",
             "switchboard_outbound_queued_frames", "switchboard_auth_failures_total", "switchboard_upload_sessions",
-            "switchboard_executions", "switchboard_dm_queue_depth", "switchboard_store_up", "jvm_memory_heap_used_bytes",
+            "switchboard_executions", "switchboard_dm_queue_depth", "switchboard_store_up", "switchboard_cluster_members",
+            "switchboard_cluster_backplane_up", "switchboard_cluster_messages_sent_total",
+            "switchboard_cluster_messages_dropped_total", "jvm_memory_heap_used_bytes",
             "process_uptime_seconds"};
 
     @Test

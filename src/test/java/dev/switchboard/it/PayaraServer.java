@@ -7,8 +7,8 @@ import java.util.Map;
 /** Payara Micro, as {@code mvn -Prun} starts it, with the PostgreSQL post-boot commands. */
 final class PayaraServer extends AppServer {
 
-    PayaraServer(String name, Map<String, String> extraEnv) {
-        super(name, extraEnv);
+    PayaraServer(String name, Map<String, String> extraEnv, String sharedDatabaseUrl) {
+        super(name, extraEnv, sharedDatabaseUrl);
     }
 
     @Override

@@ -19,8 +19,8 @@ final class WildFlyServer extends AppServer {
 
     private final int managementPort = freePort();
 
-    WildFlyServer(String name, Map<String, String> extraEnv) {
-        super(name, extraEnv);
+    WildFlyServer(String name, Map<String, String> extraEnv, String sharedDatabaseUrl) {
+        super(name, extraEnv, sharedDatabaseUrl);
     }
 
     @Override

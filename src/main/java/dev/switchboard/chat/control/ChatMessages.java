@@ -40,6 +40,14 @@ public class ChatMessages {
     ChatArchive archive;
 
     @Inject
+    dev.switchboard.cluster.control.Leases leases;
+
+    /** Clustered, ids come from this instance's own slot (a lease in the database), so instances never collide. */
+    @Inject
+    @ConfigProperty(name = "cluster.engine", defaultValue = "memory")
+    String clusterEngine;
+
+    @Inject
     Event<ChatMessagePosted> posted;
 
     @Resource
@@ -145,6 +153,15 @@ public class ChatMessages {
         }
         long last = archive.lastSeq();
         clock.resumeAfter(last);
+        if (!"memory".equalsIgnoreCase(clusterEngine.trim())) {
+            int slot = leases.claimSlot("chat.seq", SeqClock.SLOTS, java.time.Duration.ofSeconds(60));
+            if (slot < 0) {
+                LOG.severe(() -> "chat.seq.no-slot slots=" + SeqClock.SLOTS + " (more instances than slots are posting:"
+                        + " ids may collide)");
+            } else {
+                clock.slot(slot, SeqClock.SLOTS);
+            }
+        }
         synchronized (written) {
             lastAssigned = last;
             lastWritten = last;

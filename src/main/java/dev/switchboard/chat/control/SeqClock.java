@@ -3,12 +3,24 @@ package dev.switchboard.chat.control;
 /**
  * Hands out strictly increasing message positions {@code millis * 1000 + n} (n = the message's number within
  * its millisecond), never below the last stored one: ids stay unique across restarts and a clock that steps
- * back. More than 1000 messages in one millisecond borrow the next millisecond. Not thread-safe.
+ * back. More than 1000 messages in one millisecond borrow the next millisecond. Clustered, each instance owns a slot
+ * of {@link #SLOTS} and hands out only the positions {@code ≡ slot (mod SLOTS)}: two instances can never make the
+ * same id, and the history stays ordered by time (to the millisecond; within one, by slot). Not thread-safe.
  */
 final class SeqClock {
 
     static final long PER_MILLI = 1000;
+    /** Instances that can post at once, clustered: 62 positions per millisecond each. */
+    static final int SLOTS = 16;
     private long last;
+    private long slot;
+    private long stride = 1;
+
+    /** From now on only positions {@code ≡ slot (mod stride)}. */
+    void slot(int slot, int stride) {
+        this.slot = slot;
+        this.stride = stride;
+    }
 
     void resumeAfter(long lastSeq) {
         last = Math.max(last, lastSeq);
@@ -16,7 +28,9 @@ final class SeqClock {
 
     long next(long nowMillis) {
         long candidate = nowMillis * PER_MILLI;
-        last = candidate > last ? candidate : last + 1;
+        long v = candidate > last ? candidate : last + 1;
+        v += Math.floorMod(slot - v, stride);
+        last = v;
         return last;
     }
 

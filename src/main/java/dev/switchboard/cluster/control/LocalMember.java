@@ -30,8 +30,8 @@ import java.util.Optional;
 
 /**
  * This instance as a member of the deployment: announced when it starts, a heartbeat every
- * {@code agent.heartbeat.interval-seconds}, a goodbye when it shuts down cleanly. Other members' events will come
- * from the cluster relay; the dialects treat both alike. The timer is not persistent: a missed beat has no value.
+ * {@code agent.heartbeat.interval-seconds}, a goodbye when it shuts down cleanly. Other members' events come from
+ * {@link Membership}; the dialects treat both alike. The timer is not persistent: a missed beat has no value.
  */
 @Singleton
 @Startup
@@ -82,10 +82,20 @@ public class LocalMember {
 
     @Timeout
     void beat() {
+        heartbeat.fireAsync(figures());
+    }
+
+    /** This instance as a member. */
+    public Member member() {
+        return self;
+    }
+
+    /** This instance's figures now, as its own heartbeat. */
+    public MemberHeartbeat figures() {
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        heartbeat.fireAsync(new MemberHeartbeat(self, ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
+        return new MemberHeartbeat(self, ManagementFactory.getRuntimeMXBean().getUptime() / 1000,
                 hub.connectionCount(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                heap.getUsed(), heap.getMax(), Instant.now()));
+                heap.getUsed(), heap.getMax(), Instant.now());
     }
 
     /** Synchronous, so that the goodbye is queued for the clients before their sockets go. */

@@ -1,2 +1,2 @@
-/** Members of the deployment (this instance now; every cluster member once clustering exists) and their events. */
+/** Members of the deployment (this instance and, clustered, every other live one), their events, and the engine port. */
 package dev.switchboard.cluster.entity;

@@ -29,6 +29,9 @@ public class NodePushes {
     @Inject
     Hub hub;
 
+    @Inject
+    dev.switchboard.cluster.control.Relay relay;
+
     /** Two variants at most, each encoded once: the config in full for writers, with secrets masked for the rest. */
     void onServices(@ObservesAsync ServicesPublished published) {
         hub.broadcast(NodeEndpoint.DIALECT, clearance -> java.util.List.of(
@@ -41,11 +44,11 @@ public class NodePushes {
 
     /** Synchronous, so the frames of one execution are queued in the order its changes happened; never blocks. */
     void onExecution(@Observes ExecutionChanged changed) {
-        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.executionUpdated(changed.execution()));
+        relay.broadcast(NodeEndpoint.DIALECT, NodeFrames.executionUpdated(changed.execution()), false);
     }
 
     void onJob(@Observes JobExecutionChanged changed) {
-        hub.broadcast(NodeEndpoint.DIALECT, NodeFrames.jobStatusUpdated(changed.job()));
+        relay.broadcast(NodeEndpoint.DIALECT, NodeFrames.jobStatusUpdated(changed.job()), false);
     }
 
     void onPeers(@ObservesAsync PeersPublished published) {
@@ -85,5 +88,7 @@ public class NodePushes {
                 hub.send(c, frame);
             }
         }
+        // the other instances' node connections: every one has a verified user (the endpoint requires a token)
+        relay.broadcastElsewhere(NodeEndpoint.DIALECT, frame);
     }
 }

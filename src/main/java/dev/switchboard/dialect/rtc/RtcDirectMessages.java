@@ -1,5 +1,7 @@
 package dev.switchboard.dialect.rtc;
 
+import dev.switchboard.cluster.control.Relay;
+import dev.switchboard.cluster.entity.ClusterSignal;
 import dev.switchboard.transport.Sockets;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
@@ -9,6 +11,7 @@ import dev.switchboard.messaging.entity.MailboxFull;
 import dev.switchboard.messaging.entity.PendingDirectMessage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 
@@ -57,6 +60,11 @@ public class RtcDirectMessages {
     @Inject
     Sockets sockets;
 
+    @Inject
+    Relay relay;
+
+    static final String MAILBOX_SIGNAL = "rtc.mailbox";
+
     private final Object[] stripes = new Object[64];
     private static final int DRAIN_WORKERS = 2;
     private final ConcurrentLinkedQueue<Connection> toDrain = new ConcurrentLinkedQueue<>();
@@ -87,24 +95,45 @@ public class RtcDirectMessages {
             LOG.log(Level.WARNING, "rtc.dm.store.failed target=" + target, e);
             return new Refused(RtcCodec.INTERNAL_ERROR, "The message could not be stored");
         }
-        // the recipient may have connected while we stored: its own claim may have missed our row
-        for (Connection c : hub.connectionsOf(target)) {
+        // the recipient may have connected while we stored (here or elsewhere): its own claim may have missed our row
+        drainAnyConnectionOf(target);
+        relay.signal(MAILBOX_SIGNAL, target);
+        return new Stored();
+    }
+
+    /** Another instance stored a message for a user who may be connected here. */
+    void onSignal(@Observes ClusterSignal signal) {
+        if (MAILBOX_SIGNAL.equals(signal.name()) && signal.subject() != null) {
+            drainAnyConnectionOf(signal.subject());
+        }
+    }
+
+    private void drainAnyConnectionOf(String user) {
+        for (Connection c : hub.connectionsOf(user)) {
             if (RtcEndpoint.DIALECT.equals(c.dialect()) && c.isOpen()) {
                 drain(c);
                 break;
             }
         }
-        return new Stored();
     }
 
+    /**
+     * The recipient's rtc connections on every instance that reached the frame. Clustered, this waits (bounded by
+     * {@code cluster.reply-timeout-ms}) on the sender's thread, which keeps one sender's messages in order; when the
+     * wait fails the message is stored as well, so an answer that comes too late may make it arrive twice, never
+     * zero times.
+     */
     private List<String> live(String target, Frame frame) {
-        List<String> reached = new ArrayList<>(2);
-        for (Connection c : hub.connectionsOf(target)) {
-            if (RtcEndpoint.DIALECT.equals(c.dialect()) && hub.send(c, frame)) {
-                reached.add(c.id());
-            }
+        try {
+            return relay.toUser(RtcEndpoint.DIALECT, target, frame)
+                    .get(relay.replyTimeoutMillis() * 2 + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.WARNING, "rtc.dm.relay.failed target=" + target, e);
+            return List.of();
         }
-        return reached;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.switchboard.dialect.rtc;
 
 import dev.switchboard.auth.entity.TokenPrincipal;
+import dev.switchboard.cluster.control.Relay;
 import dev.switchboard.dialect.Admission;
 import dev.switchboard.dialect.Clearances;
 import dev.switchboard.dialect.HandshakeConfigurator;
@@ -63,6 +64,9 @@ public class RtcEndpoint {
 
     @Inject
     RtcDirectMessages directMessages;
+
+    @Inject
+    Relay relay;
 
     @Inject
     TokenClock tokenClock;
@@ -260,8 +264,10 @@ public class RtcEndpoint {
                     RtcFrames.details(messageId, "topic"));
             return;
         }
-        int recipients = hub.publish(DIALECT, topic, RtcFrames.broadcast(topic, payload, RtcFrames.now(), messageId));
-        hub.send(connection, RtcFrames.broadcastAck(messageId, recipients));
+        // clustered, the Ack waits (bounded, off this thread) for every instance's count; alone it is sent at once
+        Connection c = connection;
+        relay.publish(DIALECT, topic, RtcFrames.broadcast(topic, payload, RtcFrames.now(), messageId), true)
+                .thenAccept(recipients -> hub.send(c, RtcFrames.broadcastAck(messageId, recipients)));
     }
 
     private void directMessage(RtcCodec.Inbound m) throws RtcCodec.Invalid {

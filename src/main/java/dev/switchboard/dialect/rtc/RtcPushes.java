@@ -1,5 +1,6 @@
 package dev.switchboard.dialect.rtc;
 
+import dev.switchboard.cluster.control.Relay;
 import dev.switchboard.hub.boundary.Hub;
 import dev.switchboard.hub.control.Connection;
 import dev.switchboard.hub.entity.Frame;
@@ -23,29 +24,29 @@ public class RtcPushes {
     @Inject
     Hub hub;
 
+    @Inject
+    Relay relay;
+
     static String presenceTopic(String user) {
         return PRESENCE_TOPIC + "." + user;
     }
 
+    /** Presence is worked out on every instance from the cluster's view (ClusterPresence): published here only. */
     void onPresence(@Observes PresenceChanged changed) {
         hub.publish(RtcEndpoint.DIALECT, presenceTopic(changed.user()), RtcFrames.presence(changed));
     }
 
     void onNotification(@Observes NotificationSent sent) {
         Frame frame = RtcFrames.notification(sent);
-        int reached;
+        java.util.concurrent.CompletableFuture<Integer> reached;
         if (sent.user() != null) {
-            reached = 0;
-            for (Connection c : hub.connectionsOf(sent.user())) {
-                if (RtcEndpoint.DIALECT.equals(c.dialect()) && hub.send(c, frame)) {
-                    reached++;
-                }
-            }
+            reached = relay.toUser(RtcEndpoint.DIALECT, sent.user(), frame).thenApply(java.util.List::size);
         } else if (sent.topic() != null) {
-            reached = hub.publish(RtcEndpoint.DIALECT, sent.topic(), frame);
+            reached = relay.publish(RtcEndpoint.DIALECT, sent.topic(), frame, true);
         } else {
-            reached = hub.broadcast(RtcEndpoint.DIALECT, frame);
+            reached = relay.broadcast(RtcEndpoint.DIALECT, frame, true);
         }
-        sent.recipients().addAndGet(reached);
+        // clustered, the count waits for the other instances (bounded by cluster.reply-timeout-ms)
+        sent.recipients().addAndGet(reached.join());
     }
 }

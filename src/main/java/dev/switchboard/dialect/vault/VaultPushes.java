@@ -1,5 +1,6 @@
 package dev.switchboard.dialect.vault;
 
+import dev.switchboard.cluster.control.Relay;
 import dev.switchboard.cluster.entity.MemberHealthChanged;
 import dev.switchboard.cluster.entity.MemberJoined;
 import dev.switchboard.cluster.entity.MemberLeft;
@@ -38,6 +39,10 @@ public class VaultPushes {
     @Inject
     VaultStats stats;
 
+    @Inject
+    Relay relay;
+
+    /** About this instance (metrics) or seen by every instance for itself (members): this instance's subscribers. */
     private void publish(String topic, Supplier<Frame> frame) {
         if (hub.holders(VaultEndpoint.DIALECT, topic) == 0) {
             return;
@@ -45,17 +50,25 @@ public class VaultPushes {
         stats.messagesOut.add(hub.publish(VaultEndpoint.DIALECT, topic, frame.get()));
     }
 
+    /** A domain event that happened here: to the subscribers of every instance, once each. */
+    private void publishEverywhere(String topic, Supplier<Frame> frame) {
+        if (hub.holders(VaultEndpoint.DIALECT, topic) == 0 && relay.alone()) {
+            return;
+        }
+        relay.publish(VaultEndpoint.DIALECT, topic, frame.get(), false).thenAccept(stats.messagesOut::add);
+    }
+
     /** After the upload's transaction committed: a rolled-back completion announces nothing. */
     void onUpload(@Observes(during = TransactionPhase.AFTER_SUCCESS) UploadCompleted done) {
-        publish(VaultCodec.FILE_OPERATIONS, () -> VaultFrames.fileUploaded(done, identity.peerId()));
+        publishEverywhere(VaultCodec.FILE_OPERATIONS, () -> VaultFrames.fileUploaded(done, identity.peerId()));
     }
 
     void onDelete(@Observes FileDeleted deleted) {
-        publish(VaultCodec.FILE_OPERATIONS, () -> VaultFrames.fileDeleted(deleted, identity.peerId()));
+        publishEverywhere(VaultCodec.FILE_OPERATIONS, () -> VaultFrames.fileDeleted(deleted, identity.peerId()));
     }
 
     void onReplicated(@ObservesAsync FileReplicated replicated) {
-        publish(VaultCodec.FILE_OPERATIONS, () -> VaultFrames.fileReplicated(replicated, identity.peerId()));
+        publishEverywhere(VaultCodec.FILE_OPERATIONS, () -> VaultFrames.fileReplicated(replicated, identity.peerId()));
     }
 
     void onJoined(@ObservesAsync MemberJoined joined) {
@@ -86,6 +99,6 @@ public class VaultPushes {
     }
 
     void onAlert(@ObservesAsync ThresholdCrossed crossed) {
-        publish(VaultCodec.ALERTS, () -> VaultFrames.alert(crossed));
+        publishEverywhere(VaultCodec.ALERTS, () -> VaultFrames.alert(crossed));
     }
 }

@@ -52,6 +52,9 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     Hub hub;
 
     @Inject
+    dev.switchboard.cluster.control.Relay relay;
+
+    @Inject
     Sockets sockets;
 
     @Inject
@@ -236,6 +239,9 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
             }
             if (!accepted) {
                 sendError(WorkspaceCodec.SERVER_BUSY, "The message store is unavailable; message not sent, try again");
+            } else if (roster.elsewhere(username) > 0) {
+                // the user's rate limit is per user over the cluster: the other instances debit their bucket too
+                relay.signal(WorkspacePushes.POSTED_SIGNAL, username);
             }
         } else if (decoded instanceof WorkspaceCodec.Presence p) {
             toOthers(WorkspaceFrames.presence(userId, username, p.status()));
@@ -244,6 +250,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
         }
     }
 
+    /** Every other connection, on this instance and on the others. */
     private void toOthers(Frame frame) {
         Connection self = connection;
         for (Connection c : hub.connections(DIALECT)) {
@@ -251,6 +258,7 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
                 hub.send(c, frame);
             }
         }
+        relay.broadcastElsewhere(DIALECT, frame);
     }
 
     private void sendError(String code, String message) {

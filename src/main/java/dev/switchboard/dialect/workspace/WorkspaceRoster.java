@@ -1,6 +1,9 @@
 package dev.switchboard.dialect.workspace;
 
+import dev.switchboard.cluster.control.Tallies;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * pass for "alice". A name in use by a token-authenticated connection belongs to that user: anonymous
  * connections cannot take it, and anonymous connections holding it when its owner arrives are evicted.
  * Every decision for one name is taken atomically (one {@code compute} per name).
+ * <p>
+ * Clustered, the seats of the other instances count too (their figures as last announced, see {@link Tallies}):
+ * the per-name limit and "a token user has this name" hold over the cluster, up to two instances admitting at the
+ * same moment; anonymous holders on another instance are not evicted when the owner connects here.
  */
 @ApplicationScoped
 public class WorkspaceRoster {
@@ -30,16 +37,34 @@ public class WorkspaceRoster {
     private record Seat(Member member, boolean authenticated) {
     }
 
+    static final String SEATS = "workspace.seats";
+    static final String OWNERS = "workspace.owners";
+
     private final ConcurrentHashMap<String, List<Seat>> byName = new ConcurrentHashMap<>();
+
+    /** Null in plain unit tests: no cluster. */
+    @Inject
+    Tallies tallies;
+
+    private int elsewhere(String space, String key) {
+        return tallies == null ? 0 : tallies.elsewhere(space, key);
+    }
+
+    private void announce(String key, List<Seat> seats) {
+        if (tallies != null) {
+            tallies.set(SEATS, key, seats == null ? 0 : seats.size());
+            tallies.set(OWNERS, key, seats == null ? 0 : (int) seats.stream().filter(Seat::authenticated).count());
+        }
+    }
 
     Admission admit(Member member, String name, boolean authenticated, int maxPerUser) {
         Outcome[] outcome = {Outcome.ADMITTED};
         List<Member> evicted = new ArrayList<>();
         byName.compute(key(name), (k, seats) -> {
             List<Seat> s = seats == null ? new ArrayList<>(2) : seats;
-            boolean owned = s.stream().anyMatch(Seat::authenticated);
+            boolean owned = s.stream().anyMatch(Seat::authenticated) || elsewhere(OWNERS, k) > 0;
             if (authenticated) {
-                if (s.stream().filter(Seat::authenticated).count() >= maxPerUser) {
+                if (s.stream().filter(Seat::authenticated).count() + elsewhere(OWNERS, k) >= maxPerUser) {
                     outcome[0] = Outcome.TOO_MANY;
                     return seats;
                 }
@@ -53,11 +78,12 @@ public class WorkspaceRoster {
             } else if (owned) {
                 outcome[0] = Outcome.TAKEN;
                 return seats;
-            } else if (s.size() >= maxPerUser) {
+            } else if (s.size() + elsewhere(SEATS, k) >= maxPerUser) {
                 outcome[0] = Outcome.TOO_MANY;
                 return seats;
             }
             s.add(new Seat(member, authenticated));
+            announce(k, s);
             return s;
         });
         return new Admission(outcome[0], evicted);
@@ -66,13 +92,19 @@ public class WorkspaceRoster {
     void leave(Member member, String name) {
         byName.computeIfPresent(key(name), (k, seats) -> {
             seats.removeIf(seat -> seat.member() == member);
+            announce(k, seats);
             return seats.isEmpty() ? null : seats;
         });
     }
 
-    /** Distinct names connected now. */
+    /** Connections of this name on the other instances. */
+    int elsewhere(String name) {
+        return elsewhere(SEATS, key(name));
+    }
+
+    /** Distinct names connected now, on every instance. */
     int users() {
-        return byName.size();
+        return tallies == null ? byName.size() : tallies.distinctWith(SEATS, byName.keySet());
     }
 
     private static String key(String name) {

@@ -10,7 +10,7 @@ import dev.switchboard.hub.control.Subscriptions;
 import dev.switchboard.hub.entity.Clearance;
 import dev.switchboard.hub.entity.Disconnect;
 import dev.switchboard.hub.entity.Frame;
-import dev.switchboard.hub.entity.PresenceChanged;
+import dev.switchboard.hub.entity.LocalPresenceChanged;
 import dev.switchboard.hub.entity.Transport;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +47,7 @@ public class Hub {
     @Inject
     Hub(@ConfigProperty(name = "hub.outbound-queue.max", defaultValue = "1024") int outboundQueueMax,
         @ConfigProperty(name = "hub.subscriptions.max-per-connection", defaultValue = "100") int maxSubscriptionsPerConnection,
-        Event<PresenceChanged> presenceChanged) {
+        Event<LocalPresenceChanged> presenceChanged) {
         this.connections = new Connections(outboundQueueMax);
         this.maxSubscriptionsPerConnection = maxSubscriptionsPerConnection;
         this.presence = new Presence(presenceChanged::fire);
@@ -64,7 +64,7 @@ public class Hub {
         return new Hub(outboundQueueMax, new Presence(changed -> { }));
     }
 
-    /** Who is online (per user, on this instance); its changes are fired as {@link PresenceChanged} CDI events. */
+    /** Who is online (per user, on this instance); its changes are fired as {@link LocalPresenceChanged} CDI events. */
     public Presence presence() {
         return presence;
     }
@@ -102,6 +102,11 @@ public class Hub {
      */
     public RateLimit userRateLimit(String dialect, String user, double perSecond, double burst) {
         return userLimits.acquire(dialect + '\n' + user, perSecond, burst);
+    }
+
+    /** The shared rate limit of a user of a dialect while one of the user's connections holds it, else null. */
+    public RateLimit existingUserRateLimit(String dialect, String user) {
+        return userLimits.existing(dialect + '\n' + user);
     }
 
     public void releaseUserRateLimit(String dialect, String user) {

@@ -1,5 +1,6 @@
 package dev.switchboard.hub.control;
 
+import dev.switchboard.hub.entity.LocalPresenceChanged;
 import dev.switchboard.hub.entity.PresenceChanged;
 
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * Who is online, per user and on this instance: a user is {@code online} from the first connection's open to the
  * last one's close, may set {@code away}/{@code online} with metadata in between, and is {@code offline} after.
- * Every change fires {@link PresenceChanged} synchronously while the user's stripe lock is held, so that the
+ * Every change fires {@link LocalPresenceChanged} synchronously while the user's stripe lock is held, so that the
  * events of one user are observed in the order the changes happened (observers only queue frames: never block).
  */
 public final class Presence {
@@ -27,10 +28,10 @@ public final class Presence {
     private final ConcurrentHashMap<String, State> users = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[64];
 
-    private final Consumer<PresenceChanged> changed;
+    private final Consumer<LocalPresenceChanged> changed;
 
     /** @param changed told of every change, synchronously, under the user's lock (must not block) */
-    public Presence(Consumer<PresenceChanged> changed) {
+    public Presence(Consumer<LocalPresenceChanged> changed) {
         this.changed = changed;
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
@@ -48,7 +49,8 @@ public final class Presence {
                 s = new State();
                 s.connections.add(connectionId);
                 users.put(user, s);
-                changed.accept(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), NO_METADATA));
+                changed.accept(new LocalPresenceChanged(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), NO_METADATA),
+                        LocalPresenceChanged.Kind.OPENED));
                 return;
             }
             s.connections.add(connectionId);
@@ -62,7 +64,8 @@ public final class Presence {
                 return;
             }
             users.remove(user);
-            changed.accept(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson));
+            changed.accept(new LocalPresenceChanged(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), s.metadataJson),
+                    LocalPresenceChanged.Kind.CLOSED));
         }
     }
 
@@ -77,7 +80,8 @@ public final class Presence {
                 return false;
             }
             s.metadataJson = metadataJson;
-            changed.accept(new PresenceChanged(user, status, Instant.now(), metadataJson));
+            changed.accept(new LocalPresenceChanged(new PresenceChanged(user, status, Instant.now(), metadataJson),
+                    LocalPresenceChanged.Kind.SET));
             return true;
         }
     }

@@ -19,6 +19,12 @@ public final class SharedRateLimits {
                 : new Entry(e.limit(), e.holders() + 1)).limit();
     }
 
+    /** The bucket of a key while some connection holds it, else null. */
+    public RateLimit existing(String key) {
+        Entry e = byKey.get(key);
+        return e == null ? null : e.limit();
+    }
+
     public void release(String key) {
         byKey.computeIfPresent(key, (k, e) -> e.holders() <= 1 ? null : new Entry(e.limit(), e.holders() - 1));
     }

@@ -18,7 +18,8 @@ import java.util.logging.Logger;
 /**
  * Deletes queued direct messages whose time to live is over, every {@code messaging.queue.purge-interval-seconds}.
  * Expired rows are never delivered anyway (the claim skips them); this only reclaims their space.
- * Not persistent: the next start sweeps again.
+ * Not persistent: the next start sweeps again. Clustered, one instance sweeps: the holder of the database lease
+ * {@code messaging.queue.purge}.
  */
 @Singleton
 @Startup
@@ -35,6 +36,9 @@ public class MailboxJanitor {
     Mailbox mailbox;
 
     @Inject
+    dev.switchboard.cluster.control.Leases leases;
+
+    @Inject
     @ConfigProperty(name = "messaging.queue.purge-interval-seconds", defaultValue = "60")
     long intervalSeconds;
 
@@ -45,6 +49,10 @@ public class MailboxJanitor {
 
     @Timeout
     void sweep() {
+        // once per cluster: whoever holds the lease sweeps; it lapses two intervals after its holder stops renewing
+        if (!leases.hold("messaging.queue.purge", java.time.Duration.ofSeconds(intervalSeconds * 2))) {
+            return;
+        }
         int purged = mailbox.purgeExpired();
         if (purged > 0) {
             LOG.info(() -> "messaging.queue.purged count=" + purged);

@@ -45,6 +45,12 @@ public class PrometheusMetrics extends HttpServlet {
     StoreFigures store;
 
     @Inject
+    dev.switchboard.cluster.control.Membership membership;
+
+    @Inject
+    dev.switchboard.cluster.control.ClusterBus bus;
+
+    @Inject
     TokenVerifier verifier;
 
     @Inject
@@ -66,6 +72,7 @@ public class PrometheusMetrics extends HttpServlet {
         StringBuilder out = new StringBuilder(8192);
         hubFigures(out);
         meters.render(out);
+        clusterFigures(out);
         storeFigures(out);
         jvmFigures(out);
         response.setContentType("text/plain; version=0.0.4; charset=utf-8");
@@ -107,6 +114,27 @@ public class PrometheusMetrics extends HttpServlet {
         PrometheusText.gauge(out, "switchboard_outbound_queued_frames", "Frames waiting in all outbound queues", hub.queuedFrames());
         PrometheusText.counter(out, "switchboard_auth_failures_total",
                 "Refused credentials: failed logins and tokens that failed verification", authFailures.total());
+    }
+
+    /** Alone (the in-memory engine) the figures are 1 member, reachable, nothing sent. */
+    private void clusterFigures(StringBuilder out) {
+        int members;
+        boolean reachable;
+        try {
+            members = membership.others().size() + 1;
+            reachable = membership.reachable();
+        } catch (RuntimeException starting) {
+            members = 1;
+            reachable = false;
+        }
+        PrometheusText.gauge(out, "switchboard_cluster_members", "Live cluster members as this instance sees them, itself included", members);
+        PrometheusText.gauge(out, "switchboard_cluster_backplane_up", "1 when the cluster engine is reachable", reachable ? 1 : 0);
+        PrometheusText.counter(out, "switchboard_cluster_messages_sent_total", "Messages published to the other instances", bus.sentCount());
+        PrometheusText.counter(out, "switchboard_cluster_messages_received_total", "Messages handled from the other instances", bus.receivedCount());
+        PrometheusText.header(out, "switchboard_cluster_messages_dropped_total",
+                "Messages lost: out = the engine was unreachable, in = the inbound queue was full", "counter");
+        PrometheusText.sample(out, "switchboard_cluster_messages_dropped_total", "direction", "out", bus.droppedOutbound());
+        PrometheusText.sample(out, "switchboard_cluster_messages_dropped_total", "direction", "in", bus.droppedInbound());
     }
 
     /** The database may be away: the rest of the page is still worth serving, so these are left out and logged. */

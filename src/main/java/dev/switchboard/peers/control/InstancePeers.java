@@ -27,8 +27,9 @@ import java.util.logging.Logger;
 /**
  * The other Switchboard instances, learnt only from the cluster's membership events (whichever engine fires them,
  * synchronously or not: both kinds are observed, and one firing reaches only one of the two methods). Events about
- * this instance itself are ignored: a node is not its own peer. Every instance must beat at the same
- * {@code agent.heartbeat.interval-seconds}, since losses are counted against it.
+ * this instance itself are ignored: a node is not its own peer. Remote members beat every
+ * {@code cluster.heartbeat.interval-ms} (the cluster's membership, not the control dialect's slower agent beat), and
+ * losses are counted against that interval: every instance of a cluster must use the same one.
  */
 @ApplicationScoped
 public class InstancePeers {
@@ -48,8 +49,8 @@ public class InstancePeers {
     Event<PeersChanged> changed;
 
     @Inject
-    @ConfigProperty(name = "agent.heartbeat.interval-seconds", defaultValue = "30")
-    long heartbeatSeconds;
+    @ConfigProperty(name = "cluster.heartbeat.interval-ms", defaultValue = "2000")
+    long heartbeatMillis;
 
     @Inject
     @ConfigProperty(name = "peers.instance.expiry-beats", defaultValue = "3")
@@ -63,7 +64,7 @@ public class InstancePeers {
 
     @PostConstruct
     void init() {
-        table = new InstanceTable(identity.peerId(), Duration.ofSeconds(heartbeatSeconds), expiryBeats, max);
+        table = new InstanceTable(identity.peerId(), Duration.ofMillis(heartbeatMillis), expiryBeats, max);
     }
 
     public List<PeerView> live() {

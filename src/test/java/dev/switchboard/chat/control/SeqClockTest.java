@@ -46,4 +46,26 @@ class SeqClockTest {
             assertEquals(-1, SeqClock.parse(bad), bad);
         }
     }
+
+    @Test
+    void instancesOnDifferentSlotsNeverMakeTheSameIdAndEachStaysOrdered() {
+        SeqClock a = new SeqClock();
+        SeqClock b = new SeqClock();
+        a.slot(0, SeqClock.SLOTS);
+        b.slot(5, SeqClock.SLOTS);
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long lastA = -1;
+        long lastB = -1;
+        for (int i = 0; i < 500; i++) {
+            long now = 1_000 + i / 100; // 100 posts per millisecond on each: they borrow the next milliseconds
+            long x = a.next(now);
+            long y = b.next(now);
+            org.junit.jupiter.api.Assertions.assertTrue(x > lastA && y > lastB);
+            lastA = x;
+            lastB = y;
+            org.junit.jupiter.api.Assertions.assertTrue(seen.add(x) && seen.add(y), "collision at " + i);
+            assertEquals(0, Math.floorMod(x, SeqClock.SLOTS));
+            assertEquals(5, Math.floorMod(y, SeqClock.SLOTS));
+        }
+    }
 }

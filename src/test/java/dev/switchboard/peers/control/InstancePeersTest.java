@@ -53,7 +53,7 @@ class InstancePeersTest {
         };
         peers.capabilitiesChanged = capabilities;
         peers.changed = changed;
-        peers.heartbeatSeconds = 30;
+        peers.heartbeatMillis = 30_000;
         peers.expiryBeats = 3;
         peers.max = 10;
         peers.init();
