@@ -479,6 +479,54 @@ class ClusterIT {
         }
     }
 
+    /** The peer id an instance's node dialect announces in its {@code connected} frame. */
+    private String peerId(AppServer s, String admin) {
+        try (WsClient ws = WsClient.connect(s.ws("/api/ws?token=" + admin))) {
+            return ws.nextOfType("connected", T).getJsonObject("payload").getString("peer_id");
+        }
+    }
+
+    private static Set<String> listed(JsonObject peersUpdated) {
+        Set<String> ids = new HashSet<>();
+        peersUpdated.getJsonObject("payload").getJsonArray("peers").forEach(p -> ids.add(p.asJsonObject().getString("id")));
+        return ids;
+    }
+
+    @Test
+    @Order(13)
+    void peersUpdatedListsTheOtherLiveInstancesAndABlacklistedOneIsLeftOut() {
+        String admin = Api.adminToken(a);
+        String idA = peerId(a, admin);
+        String idB = peerId(b, admin);
+        String idC = peerId(c, admin);
+        try (WsClient ws = WsClient.connect(a.ws("/api/ws?token=" + admin))) {
+            JsonObject peers = ws.next(m -> "peers.updated".equals(m.getString("type", null)) && listed(m).containsAll(Set.of(idB, idC)),
+                    Duration.ofSeconds(30));
+            assertTrue(!listed(peers).contains(idA), "an instance is not its own peer: " + peers);
+            JsonObject entry = peers.getJsonObject("payload").getJsonArray("peers").stream().map(v -> v.asJsonObject())
+                    .filter(p -> p.getString("id").equals(idB)).findFirst().orElseThrow();
+            assertTrue(entry.getJsonArray("addresses").toString().contains(String.valueOf(b.port())), entry.toString());
+            assertEquals("instance", entry.getJsonObject("metadata").getString("source"), entry.toString());
+            ws.next(m -> "node.status".equals(m.getString("type", null))
+                    && m.getJsonObject("payload").getInt("known_peers") == 2, Duration.ofSeconds(15));
+
+            Api.Reply block = Api.call(a, "POST", "/api/blacklist", admin, "{\"peer_id\":\"" + idC + "\",\"reason\":\"cluster test\"}");
+            assertTrue(block.status() == 201 || block.status() == 200, block.body());
+            JsonObject after = ws.next(m -> "peers.updated".equals(m.getString("type", null)) && !listed(m).contains(idC),
+                    Duration.ofSeconds(30));
+            assertTrue(listed(after).contains(idB), after.toString());
+            // and the blacklisted instance is refused: the others stop hearing it and it leaves their membership
+            awaitMembers(a, 2);
+            awaitMembers(b, 2);
+            assertEquals(204, Api.call(a, "DELETE", "/api/blacklist/" + idC, admin, null).status());
+            // once removed it is heard again and comes back by itself
+            awaitMembers(a, 3);
+            awaitMembers(b, 3);
+        } finally {
+            Api.call(a, "DELETE", "/api/blacklist/" + idC, admin, null);
+        }
+    }
+
     @Test
     @Order(20)
     void anInstanceKilledWithKill9LeavesAndItsUsersGoOffline() throws Exception {

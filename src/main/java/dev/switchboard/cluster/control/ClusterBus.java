@@ -1,6 +1,7 @@
 package dev.switchboard.cluster.control;
 
 import dev.switchboard.cluster.entity.ClusterEngine;
+import dev.switchboard.cluster.entity.MemberAdmission;
 import dev.switchboard.common.JsonText;
 
 import jakarta.annotation.PreDestroy;
@@ -56,6 +57,12 @@ public class ClusterBus {
     @ConfigProperty(name = "cluster.inbound-queue.max", defaultValue = "100000")
     int inboundMax;
 
+    /** Who may refuse a member (the blacklist); looked up at the first message, when every bean is ready. */
+    @Inject
+    jakarta.enterprise.inject.Instance<MemberAdmission> admissions;
+
+    private volatile java.util.List<MemberAdmission> admissionList;
+    private final AtomicLong refused = new AtomicLong();
     private ClusterEngine engine;
     private String self;
     private BlockingQueue<String> inbound;
@@ -143,8 +150,13 @@ public class ClusterBus {
             }
             try {
                 JsonObject m = JsonText.parse(text).asJsonObject();
-                if (self.equals(m.getString("o", null))) {
+                String origin = m.getString("o", "");
+                if (self.equals(origin)) {
                     continue; // our own publish, handed back by the engine
+                }
+                if (!admitted(origin)) {
+                    refused.incrementAndGet();
+                    continue;
                 }
                 received.incrementAndGet();
                 Consumer<JsonObject> h = handlers.get(m.getString("k", ""));
@@ -155,6 +167,30 @@ public class ClusterBus {
                 LOG.log(Level.WARNING, "cluster.inbound.failed", e);
             }
         }
+    }
+
+    /** Whether every {@link MemberAdmission} admits the member (a blacklisted instance is not). */
+    boolean admitted(String memberId) {
+        java.util.List<MemberAdmission> list = admissionList;
+        if (list == null) {
+            list = admissions == null ? java.util.List.of() : admissions.stream().toList();
+            admissionList = list;
+        }
+        for (MemberAdmission a : list) {
+            try {
+                if (!a.admits(memberId)) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "cluster.admission.failed member=" + memberId, e);
+            }
+        }
+        return true;
+    }
+
+    /** Messages dropped because their member is not admitted here. */
+    public long refusedCount() {
+        return refused.get();
     }
 
     /** A new message of a kind, from this member. */

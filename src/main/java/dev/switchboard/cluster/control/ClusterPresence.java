@@ -6,6 +6,8 @@ import dev.switchboard.common.JsonText;
 import dev.switchboard.hub.entity.LocalPresenceChanged;
 import dev.switchboard.hub.entity.PresenceChanged;
 
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -13,12 +15,15 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -44,6 +49,22 @@ public class ClusterPresence {
 
     @Inject
     Event<PresenceChanged> changed;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    /**
+     * In a cluster, how long a user whose last known connection closed stays online before the offline goes out.
+     * Two instances' announcements travel apart, so a close on one can overtake the open on another that came
+     * first (a client moving between instances, a second tab): within this grace the open cancels the offline and
+     * nobody sees the user flicker. Alone, offline goes out at once.
+     */
+    @Inject
+    @ConfigProperty(name = "cluster.presence.offline-grace-ms", defaultValue = "1000")
+    long offlineGraceMs;
+
+    /** Users whose offline waits out the grace: cancelled when they come back meanwhile. */
+    private final Map<String, ScheduledFuture<?>> pendingOffline = new HashMap<>();
 
     private record State(String status, String metadataJson) {
     }
@@ -71,7 +92,7 @@ public class ClusterPresence {
                 case OPENED -> {
                     boolean was = anywhere(c.user());
                     local.put(c.user(), new State(c.status(), c.metadataJson()));
-                    if (!was) {
+                    if (!was && !cancelOffline(c.user())) {
                         changed.fire(c);
                     }
                     kind = "open";
@@ -79,7 +100,7 @@ public class ClusterPresence {
                 case CLOSED -> {
                     local.remove(c.user());
                     if (!anywhere(c.user())) {
-                        changed.fire(c);
+                        offline(c);
                     }
                     kind = "close";
                 }
@@ -115,7 +136,7 @@ public class ClusterPresence {
     private void remoteOpened(String member, String user, State state) {
         boolean was = anywhere(user);
         remote.computeIfAbsent(user, u -> new HashMap<>()).put(member, state);
-        if (!was) {
+        if (!was && !cancelOffline(user)) {
             changed.fire(new PresenceChanged(user, PresenceChanged.ONLINE, Instant.now(), state.metadataJson()));
         }
     }
@@ -130,8 +151,37 @@ public class ClusterPresence {
             remote.remove(user);
         }
         if (last != null && !anywhere(user)) {
-            changed.fire(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), last.metadataJson()));
+            offline(new PresenceChanged(user, PresenceChanged.OFFLINE, Instant.now(), last.metadataJson()));
         }
+    }
+
+    /** Fires the offline now when alone, else after the grace unless the user is back by then (lock held). */
+    private void offline(PresenceChanged c) {
+        if (!bus.clustered() || offlineGraceMs <= 0 || scheduler == null) {
+            changed.fire(c);
+            return;
+        }
+        ScheduledFuture<?> earlier = pendingOffline.remove(c.user());
+        if (earlier != null) {
+            earlier.cancel(false);
+        }
+        pendingOffline.put(c.user(), scheduler.schedule(() -> {
+            synchronized (lock) {
+                if (pendingOffline.remove(c.user()) != null && !anywhere(c.user())) {
+                    changed.fire(c);
+                }
+            }
+        }, offlineGraceMs, TimeUnit.MILLISECONDS));
+    }
+
+    /** @return whether an offline was waiting (then it is dropped: to everyone else the user never left) */
+    private boolean cancelOffline(String user) {
+        ScheduledFuture<?> pending = pendingOffline.remove(user);
+        if (pending == null) {
+            return false;
+        }
+        pending.cancel(false);
+        return true;
     }
 
     /** A member's users, all of them: whatever was known of that member before is replaced. */

@@ -179,7 +179,7 @@ public class Membership {
         String selfId = local.member().id();
         long now = System.nanoTime();
         for (var e : records.entrySet()) {
-            if (e.getKey().equals(selfId)) {
+            if (e.getKey().equals(selfId) || !bus.admitted(e.getKey())) {
                 continue;
             }
             try {
