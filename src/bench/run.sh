@@ -11,7 +11,8 @@
 # REFS ("node-ws go go-nocoal jetty vertx"), DB (postgres when 127.0.0.1:5432 answers, else h2), SKIP_BUILD=1,
 # UPLOAD_MIB (2048), RTC_CONNS (10000), RTC_RATE (100), SEARCH_SERVICES (10000), WORKFLOW_EXECUTIONS (200),
 # FANOUT_WARMUP (3: seconds of load at 50 msg/s every server gets before its fan-out is measured; the JVMs' JIT
-# needs more than that, so a run with e.g. 30 gives their warm figures).
+# needs more than that, so a run with e.g. 30 gives their warm figures), SERVER (payara, wildfly or liberty: which
+# server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them, on the standard WebSocket API).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
@@ -24,6 +25,7 @@ IDLE_CONNS=${IDLE_CONNS:-"10000 19000"}
 REFS=${REFS:-"node-ws go go-nocoal jetty vertx"}
 SCENARIOS=${*:-startup fanout idle rtc upload workflow search}
 SB_PORT=${SB_PORT:-8090}
+SERVER=${SERVER:-payara}
 SB_PASSWORD=bench-admin-password
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/results-$STAMP.jsonl
@@ -42,7 +44,9 @@ record() { echo "$1" | tee -a "$RESULTS"; }
 build() {
   if [ -z "${SKIP_BUILD:-}" ]; then
     log "building the WAR and the bench client"
-    (cd "$ROOT" && mvn -q -B -DskipTests package && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
+    # pre-integration-test also unpacks and configures WildFly and Liberty in target/ (no test runs: -DskipTests)
+    local goal=package; [ "$SERVER" = payara ] || goal=pre-integration-test
+    (cd "$ROOT" && mvn -q -B -DskipTests $goal && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$OUT/cp.txt")
     command -v go >/dev/null || { log "installing Debian's Go and gorilla/websocket"; apt-get install -y --no-install-recommends golang-go golang-github-gorilla-websocket-dev >/dev/null; }
     for d in go-gorilla go-loadgen node-ws java-jetty java-vertx; do
@@ -85,20 +89,44 @@ start_switchboard() {
     postboot=$ROOT/src/main/payara/post-boot-postgres.asadmin
   fi
   LAUNCHED_MS=$(date +%s%3N)
-  (cd "$S" && SWITCHBOARD_DATA_DIR=$S/data SWITCHBOARD_ADMIN_PASSWORD=$SB_PASSWORD \
+  export SWITCHBOARD_DATA_DIR=$S/data SWITCHBOARD_ADMIN_PASSWORD=$SB_PASSWORD \
      WORKSPACE_RATE_LIMIT_PER_SECOND=1000000 WORKSPACE_RATE_LIMIT_BURST=1000000 RTC_RATE_LIMIT_PER_SECOND=1000000 \
-     UPLOAD_MAX_FILE_BYTES=8589934592 UPLOAD_MAX_SESSIONS_PER_USER=64 \
-     exec taskset -c "$SERVER_CPU" java -XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-} \
-       -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
-       --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$postboot" \
-       --deploy "$ROOT/target/switchboard.war" --contextroot / \
-       --port "$SB_PORT" --nohazelcast --disablephonehome --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
-  PID[switchboard]=$!
+     UPLOAD_MAX_FILE_BYTES=8589934592 UPLOAD_MAX_SESSIONS_PER_USER=64
+  case $SERVER in
+    payara)
+      (cd "$S" && exec taskset -c "$SERVER_CPU" java -XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-} \
+         -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
+         --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$postboot" \
+         --deploy "$ROOT/target/switchboard.war" --contextroot / \
+         --port "$SB_PORT" --nohazelcast --disablephonehome --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
+      PID[switchboard]=$! ;;
+    wildfly)
+      # its own server folder, as the ITs do (WildFlyServer); WildFly refuses an empty datasource password
+      local home
+      home=$(ls -d "$ROOT"/target/wildfly-*/)
+      mkdir -p "$S/base/deployments"; cp -r "$home/standalone/configuration" "$S/base/"
+      cp "$ROOT/target/switchboard.war" "$S/base/deployments/"
+      if [ "${SWITCHBOARD_DB_PASSWORD-unset}" = "" ]; then unset SWITCHBOARD_DB_PASSWORD; fi
+      local driver=h2; [ "$db" = postgres ] && driver=postgresql
+      (cd "$S" && JAVA_OPTS="-XX:ActiveProcessorCount=1 -Xmx1g -XX:MaxMetaspaceSize=512m ${SB_JAVA_OPTS:-}" \
+         exec taskset -c "$SERVER_CPU" "$home/bin/standalone.sh" -c standalone-switchboard.xml \
+         -Djboss.server.base.dir="$S/base" -Djboss.http.port="$SB_PORT" -Djboss.management.http.port=$((SB_PORT + 1000)) \
+         -Dswitchboard.db.driver=$driver) > "$OUT/logs/switchboard.log" 2>&1 &
+      local sh=$!
+      # standalone.sh runs the JVM as its child: measure the JVM
+      for _ in $(seq 1 50); do PID[switchboard]=$(pgrep -P "$sh" java || true); [ -n "${PID[switchboard]}" ] && break; sleep 0.2; done ;;
+    liberty)
+      # `server run` execs the JVM; logs and work area in this run's folder
+      (cd "$S" && WLP_OUTPUT_DIR=$S/out SWITCHBOARD_PORT=$SB_PORT JVM_ARGS="-XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-}" \
+         exec taskset -c "$SERVER_CPU" "$ROOT/target/liberty/wlp/bin/server" run switchboard) > "$OUT/logs/switchboard.log" 2>&1 &
+      PID[switchboard]=$! ;;
+    *) log "SERVER must be payara, wildfly or liberty"; exit 2 ;;
+  esac
   log "switchboard pid=${PID[switchboard]} db=$db"
   local first
   first=$(bench_java first-connection "127.0.0.1:$SB_PORT" "$SB_PASSWORD" launchedAtMs="$LAUNCHED_MS")
   sleep 5
-  record "$(echo "$first" | sed "s/}\$/,\"server\":\"switchboard\",\"db\":\"$db\",\"idleRssKiB\":$(rss_kb "${PID[switchboard]}")}/")"
+  record "$(echo "$first" | sed "s/}\$/,\"server\":\"switchboard\",\"container\":\"$SERVER\",\"db\":\"$db\",\"idleRssKiB\":$(rss_kb "${PID[switchboard]}")}/")"
 }
 
 stop() {
@@ -124,7 +152,8 @@ fanout() {
     local res
     res=$(timeout 180 taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$FANOUT_CONNS" -rate "$r" -duration 10 -warmup 3 2>>"$OUT/logs/wsbench.err" || echo '{"error":"wsbench failed"}')
     wait $sampler
-    record "$(echo "$res" | sed "s/^{/{\"scenario\":\"fanout\",\"server\":\"$name\",\"serverCpuPct\":$(cat "$cpufile"),/")"
+    local container=""; [ "$name" = switchboard ] && container="\"container\":\"$SERVER\","
+    record "$(echo "$res" | sed "s/^{/{\"scenario\":\"fanout\",\"server\":\"$name\",$container\"serverCpuPct\":$(cat "$cpufile"),/")"
     sleep 3
   done
 }

@@ -43,6 +43,7 @@ public final class SessionTransport implements Transport {
     private final ClassLoader application;
     private final FrameWriter wire;
     private final long writeTimeoutNanos;
+    private final int maxMessageBytes;
     private volatile InFlight inFlight;
     private String clientAddress;
 
@@ -55,6 +56,14 @@ public final class SessionTransport implements Transport {
         this.application = Thread.currentThread().getContextClassLoader();
         this.writeTimeoutNanos = writeTimeoutMillis * 1_000_000L;
         this.wire = wire;
+        // the endpoint set its limits before it made the transport. Undertow (WildFly) checks them only when a message
+        // arrives in more than one read, and may deliver a larger one whole; the hub then closes with 1009 itself
+        this.maxMessageBytes = Math.max(session.getMaxTextMessageBufferSize(), session.getMaxBinaryMessageBufferSize());
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /** Records the client's address as the container adapter found it (may be null). */

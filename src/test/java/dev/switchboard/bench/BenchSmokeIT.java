@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.it.PayaraServer;
+import dev.switchboard.it.AppServer;
 import dev.switchboard.it.SharedServer;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,8 +22,8 @@ class BenchSmokeIT {
 
     @BeforeAll
     static void setUp() {
-        PayaraServer server = SharedServer.get();
-        bench = new Bench("127.0.0.1:" + server.port(), PayaraServer.ADMIN_PASSWORD,
+        AppServer server = SharedServer.get();
+        bench = new Bench("127.0.0.1:" + server.port(), AppServer.ADMIN_PASSWORD,
                 "mb=16", "window=4", "services=60", "runs=3", "executions=5", "conns=50", "rate=20", "duration=2", "warmup=1",
                 "groups=5", "timeoutSeconds=10");
     }

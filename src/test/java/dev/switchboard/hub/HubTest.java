@@ -77,6 +77,22 @@ class HubTest {
     }
 
     @Test
+    void aMessageOverTheTransportsLimitCloses1009() {
+        Hub hub = Hub.standalone(4);
+        RecordingTransport t = new RecordingTransport(true);
+        t.maxMessageBytes = 100;
+        Connection c = hub.open("node", "u", t);
+        hub.received(c, 100);
+        assertTrue(t.closes.isEmpty(), "at the limit");
+        hub.received(c, 101);
+        assertEquals(1, t.closes.size());
+        assertEquals(Disconnect.TOO_BIG, t.closes.get(0).code());
+        RecordingTransport unlimited = new RecordingTransport(true);
+        hub.received(hub.open("node", "v", unlimited), Integer.MAX_VALUE);
+        assertTrue(unlimited.closes.isEmpty(), "0 = no limit of its own");
+    }
+
+    @Test
     void aClientThatDoesNotReadIsClosedAndTheOthersKeepReceiving() {
         Hub hub = Hub.standalone(4);
         RecordingTransport stuck = new RecordingTransport(false);

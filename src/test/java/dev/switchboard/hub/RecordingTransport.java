@@ -19,6 +19,7 @@ public final class RecordingTransport implements Transport {
     private final List<SendCallback> pending = new ArrayList<>();
     private final boolean inline;
     public int pings;
+    public int maxMessageBytes;
 
     public RecordingTransport(boolean inline) {
         this.inline = inline;
@@ -34,6 +35,11 @@ public final class RecordingTransport implements Transport {
                 pending.add(done);
             }
         }
+    }
+
+    @Override
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     /** Completes the writes held so far. */

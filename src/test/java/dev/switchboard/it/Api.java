@@ -28,17 +28,22 @@ public final class Api {
     private Api() {
     }
 
-    public static Reply post(PayaraServer server, String path, String json) {
+    public static Reply post(AppServer server, String path, String json) {
         return send(HttpRequest.newBuilder(server.http(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
-    public static Reply get(PayaraServer server, String path) {
+    public static Reply get(AppServer server, String path) {
         return send(HttpRequest.newBuilder(server.http(path)).GET().build());
     }
 
+    /** A GET of an absolute address (such as {@link AppServer#health}, which is not on the application port everywhere). */
+    public static Reply get(java.net.URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
     /** Any method with an optional bearer token and an optional JSON body. */
-    public static Reply call(PayaraServer server, String method, String path, String token, String json) {
+    public static Reply call(AppServer server, String method, String path, String token, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(server.http(path))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
@@ -50,14 +55,14 @@ public final class Api {
         return send(b.build());
     }
 
-    public static Reply login(PayaraServer server, String username, String password) {
+    public static Reply login(AppServer server, String username, String password) {
         return post(server, "/api/auth/login", Json.createObjectBuilder()
                 .add("username", username).add("password", password).build().toString());
     }
 
     /** A token for the configured admin. */
-    public static String adminToken(PayaraServer server) {
-        Reply r = login(server, "admin", PayaraServer.ADMIN_PASSWORD);
+    public static String adminToken(AppServer server) {
+        Reply r = login(server, "admin", AppServer.ADMIN_PASSWORD);
         if (r.status() != 200) {
             throw new AssertionError("admin login failed: " + r);
         }

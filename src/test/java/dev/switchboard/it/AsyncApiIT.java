@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AsyncApiIT {
 
-    private final PayaraServer server = SharedServer.get();
+    private final AppServer server = SharedServer.get();
 
     @Test
     void documentIsServedAsYaml() throws Exception {

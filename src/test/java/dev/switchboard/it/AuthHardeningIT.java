@@ -65,7 +65,7 @@ class AuthHardeningIT {
     private static final AtomicReference<String> JWKS = new AtomicReference<>();
     private static ECKey keyA;
     private static ECKey keyB;
-    private static PayaraServer server;
+    private static AppServer server;
     private static IllegalStateException startWithoutAudience;
     private static String logWithoutAudience;
 
@@ -84,7 +84,7 @@ class AuthHardeningIT {
             exchange.close();
         });
         jwksServer.start();
-        server = new PayaraServer("auth-hardening", Map.ofEntries(
+        server = AppServer.create("auth-hardening", Map.ofEntries(
                 Map.entry("MP_JWT_VERIFY_ISSUER", ISSUER),
                 Map.entry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks"),
                 Map.entry("AUTH_JWKS_ALLOW_HTTP", "true"),
@@ -175,12 +175,12 @@ class AuthHardeningIT {
         assertTrue(Long.parseLong(throttled.retryAfter()) >= 1);
 
         // the right password is refused like any other while the name is locked, from any address
-        Reply during = login("admin", PayaraServer.ADMIN_PASSWORD, address);
+        Reply during = login("admin", AppServer.ADMIN_PASSWORD, address);
         assertEquals(429, during.status(), "a lock must not tell whether the password was right");
-        assertEquals(429, login("admin", PayaraServer.ADMIN_PASSWORD, "198.51.100.77").status(), "the name is locked, not one address");
+        assertEquals(429, login("admin", AppServer.ADMIN_PASSWORD, "198.51.100.77").status(), "the name is locked, not one address");
 
         Thread.sleep(Long.parseLong(during.retryAfter()) * 1000);
-        Reply ok = login("admin", PayaraServer.ADMIN_PASSWORD, address);
+        Reply ok = login("admin", AppServer.ADMIN_PASSWORD, address);
         assertEquals(200, ok.status(), ok.body());
         // the success cleared the name's counter: a wrong password is a plain 401 again
         assertEquals(401, login("admin", "wrong-again", address).status());
@@ -213,7 +213,7 @@ class AuthHardeningIT {
             for (int i = 0; i < n; i++) {
                 replies.add(pool.submit(() -> {
                     go.await();
-                    return login("admin", PayaraServer.ADMIN_PASSWORD, "203.0.113.30");
+                    return login("admin", AppServer.ADMIN_PASSWORD, "203.0.113.30");
                 }));
             }
             go.countDown();

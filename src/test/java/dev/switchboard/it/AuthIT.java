@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** POST /api/auth/login, and what an identity provider's token may do on REST, on the real server. */
 class AuthIT {
 
-    private final PayaraServer server = SharedServer.get();
+    private final AppServer server = SharedServer.get();
 
     @Test
     void rightPasswordGivesAnRs256TokenWithExpiry() {
-        Api.Reply r = Api.login(server, "admin", PayaraServer.ADMIN_PASSWORD);
+        Api.Reply r = Api.login(server, "admin", AppServer.ADMIN_PASSWORD);
         assertEquals(200, r.status(), r.body());
         String token = r.json().getString("token");
         assertEquals(3, token.split("\\.").length);
@@ -58,7 +58,7 @@ class AuthIT {
 
     @Test
     void aBodyOverFourKilobytesIs413WithOrWithoutALength() throws Exception {
-        String big = "{\"username\":\"admin\",\"password\":\"" + PayaraServer.ADMIN_PASSWORD + "\",\"padding\":\"" + "x".repeat(5000) + "\"}";
+        String big = "{\"username\":\"admin\",\"password\":\"" + AppServer.ADMIN_PASSWORD + "\",\"padding\":\"" + "x".repeat(5000) + "\"}";
         Api.Reply declared = Api.post(server, "/api/auth/login", big);
         assertEquals(413, declared.status(), declared.body());
         assertTrue(declared.json().getString("error").contains("4096"), declared.body());
@@ -68,7 +68,7 @@ class AuthIT {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(413, chunked.statusCode(), chunked.body());
-        assertEquals(200, Api.login(server, "admin", PayaraServer.ADMIN_PASSWORD).status(), "a normal body still works");
+        assertEquals(200, Api.login(server, "admin", AppServer.ADMIN_PASSWORD).status(), "a normal body still works");
     }
 
     @Test

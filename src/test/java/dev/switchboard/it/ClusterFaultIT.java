@@ -33,8 +33,8 @@ class ClusterFaultIT {
 
     private int redisPort;
     private Process redis;
-    private PayaraServer a;
-    private PayaraServer b;
+    private AppServer a;
+    private AppServer b;
 
     @BeforeAll
     void start() throws Exception {
@@ -43,8 +43,8 @@ class ClusterFaultIT {
         tokens = new ClusterTokens();
         Map<String, String> env = new HashMap<>(ClusterIT.clusterEnv("fault-" + UUID.randomUUID(), tokens.pem));
         env.put("CLUSTER_REDIS_URL", "redis://127.0.0.1:" + redisPort);
-        a = ClusterIT.advertised(new PayaraServer("fault-a", env)).start();
-        b = ClusterIT.advertised(new PayaraServer("fault-b", env, a.databaseUrl())).start();
+        a = ClusterIT.advertised(AppServer.create("fault-a", env)).start();
+        b = ClusterIT.advertised(AppServer.create("fault-b", env, a.databaseUrl())).start();
         ClusterIT.awaitMembers(a, 2);
         ClusterIT.awaitMembers(b, 2);
     }
@@ -93,7 +93,7 @@ class ClusterFaultIT {
     }
 
     /** The cluster check of the server's readiness, once {@code condition} holds for it; the whole answer is UP. */
-    private static JsonObject awaitCluster(PayaraServer s, Predicate<JsonObject> condition) {
+    private static JsonObject awaitCluster(AppServer s, Predicate<JsonObject> condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonObject last = null;
         while (System.nanoTime() < deadline) {
@@ -106,7 +106,7 @@ class ClusterFaultIT {
                     return o;
                 }
             }
-            PayaraServer.sleep(100);
+            AppServer.sleep(100);
         }
         throw new AssertionError("condition not met on " + s.port() + ": " + last);
     }

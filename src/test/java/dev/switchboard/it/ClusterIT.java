@@ -35,34 +35,34 @@ class ClusterIT {
     static final long HEARTBEAT_MS = 500;
     static final int MISSES = 3;
 
-    private final List<PayaraServer> servers = new ArrayList<>();
-    private PayaraServer a;
-    private PayaraServer b;
-    private PayaraServer c;
+    private final List<AppServer> servers = new ArrayList<>();
+    private AppServer a;
+    private AppServer b;
+    private AppServer c;
     private ClusterTokens tokens;
 
     @BeforeAll
     void startCluster() throws Exception {
         tokens = new ClusterTokens();
         Map<String, String> env = clusterEnv("it-" + UUID.randomUUID(), tokens.pem);
-        a = advertised(new PayaraServer("cluster-a", env));
+        a = advertised(AppServer.create("cluster-a", env));
         servers.add(a);
         // the first one alone: it migrates the schema and creates the first admin; the others then start side by side
         a.start();
-        b = advertised(new PayaraServer("cluster-b", env, a.databaseUrl()));
-        c = advertised(new PayaraServer("cluster-c", env, a.databaseUrl()));
+        b = advertised(AppServer.create("cluster-b", env, a.databaseUrl()));
+        c = advertised(AppServer.create("cluster-c", env, a.databaseUrl()));
         servers.add(b);
         servers.add(c);
         CompletableFuture<?> startB = CompletableFuture.runAsync(b::start);
         CompletableFuture<?> startC = CompletableFuture.runAsync(c::start);
         CompletableFuture.allOf(startB, startC).join();
-        for (PayaraServer s : servers) {
+        for (AppServer s : servers) {
             awaitMembers(s, 3);
         }
     }
 
     /** Members describe themselves by the port they really listen on. */
-    static PayaraServer advertised(PayaraServer s) {
+    static AppServer advertised(AppServer s) {
         return s.env("SWITCHBOARD_ADVERTISED_ADDRESS", "127.0.0.1").env("SWITCHBOARD_ADVERTISED_PORT", String.valueOf(s.port()));
     }
 
@@ -86,7 +86,7 @@ class ClusterIT {
     }
 
     /** Waits until the server's readiness lists {@code n} members (itself included). */
-    static JsonObject awaitMembers(PayaraServer s, int n) {
+    static JsonObject awaitMembers(AppServer s, int n) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonObject last = null;
         while (System.nanoTime() < deadline) {
@@ -100,12 +100,12 @@ class ClusterIT {
                     }
                 }
             }
-            PayaraServer.sleep(100);
+            AppServer.sleep(100);
         }
         throw new AssertionError("not " + n + " members on " + s.port() + ": " + last);
     }
 
-    Rtc.Client rtc(PayaraServer s, String user) throws Exception {
+    Rtc.Client rtc(AppServer s, String user) throws Exception {
         return tokens.rtc(s, user);
     }
 
@@ -128,7 +128,7 @@ class ClusterIT {
     @Order(1)
     void aTokenSignedByOneInstanceIsAcceptedByTheOthers() {
         String issued = Api.adminToken(a);
-        for (PayaraServer s : List.of(b, c)) {
+        for (AppServer s : List.of(b, c)) {
             Api.Reply me = Api.call(s, "GET", "/api/users/me", issued, null);
             assertEquals(200, me.status(), me.body());
             assertEquals("admin", me.json().getString("username"));
@@ -138,13 +138,13 @@ class ClusterIT {
     @Test
     @Order(1)
     void metricsShowTheMembersAndTheBackplane() {
-        for (PayaraServer s : servers) {
+        for (AppServer s : servers) {
             assertEquals(3.0, metric(s, "switchboard_cluster_members"));
             assertEquals(1.0, metric(s, "switchboard_cluster_backplane_up"));
         }
     }
 
-    static double metric(PayaraServer s, String name) {
+    static double metric(AppServer s, String name) {
         Api.Reply r = Api.get(s, "/metrics");
         for (String line : r.body().split("\n")) {
             if (line.startsWith(name + " ")) {
@@ -248,7 +248,7 @@ class ClusterIT {
         return n;
     }
 
-    private Rtc.Client connectQuietly(PayaraServer s, String user) {
+    private Rtc.Client connectQuietly(AppServer s, String user) {
         try {
             return rtc(s, user);
         } catch (Exception e) {
@@ -480,7 +480,7 @@ class ClusterIT {
     }
 
     /** The peer id an instance's node dialect announces in its {@code connected} frame. */
-    private String peerId(PayaraServer s, String admin) {
+    private String peerId(AppServer s, String admin) {
         try (WsClient ws = WsClient.connect(s.ws("/api/ws?token=" + admin))) {
             return ws.nextOfType("connected", T).getJsonObject("payload").getString("peer_id");
         }

@@ -43,7 +43,7 @@ final class ClusterTokens {
     }
 
     /** A connected rtc client past its welcome. */
-    Rtc.Client rtc(PayaraServer s, String user) throws Exception {
+    Rtc.Client rtc(AppServer s, String user) throws Exception {
         WsClient ws = WsClient.connect(s.ws("/rtc/ws?token=" + token(user, List.of("user"))));
         JsonObject welcome = ws.next(T);
         assertEquals("Status", welcome.getString("type"), welcome.toString());

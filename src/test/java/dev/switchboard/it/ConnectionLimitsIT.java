@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectionLimitsIT {
 
     private static final Duration T = Duration.ofSeconds(10);
-    private static PayaraServer server;
+    private static AppServer server;
     private static String token;
 
     @BeforeAll
@@ -66,7 +66,7 @@ class ConnectionLimitsIT {
                 return ws;
             }
             ws.close();
-            PayaraServer.sleep(100);
+            AppServer.sleep(100);
         }
     }
 

@@ -43,14 +43,14 @@ class ConsoleIT {
 
     static final Duration LONG = Duration.ofSeconds(90);
 
-    static PayaraServer server;
+    static AppServer server;
     static Browser browser;
     static String admin;
     static String base;
 
     @BeforeAll
     static void start() {
-        server = new PayaraServer("console", Map.of(
+        server = AppServer.create("console", Map.of(
                 "NODE_STATUS_INTERVAL_SECONDS", "2",
                 "SERVICE_PUSH_INTERVAL_SECONDS", "3",
                 "WORKFLOW_PUSH_INTERVAL_SECONDS", "3",
@@ -108,7 +108,7 @@ class ConsoleIT {
         browser.await("#login-form");
         assertTrue(browser.driver.getCurrentUrl().startsWith(base + "/admin/"), browser.driver.getCurrentUrl());
         browser.screenshot("sign-in");
-        signIn("admin", PayaraServer.ADMIN_PASSWORD);
+        signIn("admin", AppServer.ADMIN_PASSWORD);
 
         // overview: the node's identity from node.status, charts from /metrics, an alert from the vault topic
         browser.await("body[data-page=overview]");
@@ -389,7 +389,7 @@ class ConsoleIT {
         assertEquals(403, Api.call(server, "POST", "/api/notifications", viewer, "{\"message\":\"x\"}").status());
         assertNoErrorsNorStrangers();
         signOut();
-        signIn("admin", PayaraServer.ADMIN_PASSWORD);
+        signIn("admin", AppServer.ADMIN_PASSWORD);
     }
 
     @Test

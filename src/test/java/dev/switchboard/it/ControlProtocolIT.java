@@ -23,7 +23,7 @@ class ControlProtocolIT {
 
     private static final Duration T = Duration.ofSeconds(20);
     private static final Pattern ISO_MILLIS = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static String tag;
     private static Path bin;

@@ -25,7 +25,7 @@ class DockerJobsIT {
 
     private static FakeDockerEngine engine;
     private static int enginePort;
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static String tag;
     private static Path bin;
@@ -34,7 +34,7 @@ class DockerJobsIT {
     static void setUp() throws Exception {
         engine = FakeDockerEngine.start();
         enginePort = engine.port();
-        server = new PayaraServer("docker", Map.of("DOCKER_HOST", engine.dockerHost(),
+        server = AppServer.create("docker", Map.of("DOCKER_HOST", engine.dockerHost(),
                 "WORKFLOW_DOCKER_STOP_GRACE_SECONDS", "1"));
         server.start();
         admin = Api.adminToken(server);
@@ -192,7 +192,7 @@ class DockerJobsIT {
             while (engine.containers(Map.of("switchboard.execution", String.valueOf(execution))).stream()
                     .noneMatch(FakeDockerEngine.Container::running)) {
                 assertTrue(System.nanoTime() < deadline, "the container started\n" + engine);
-                PayaraServer.sleep(100);
+                AppServer.sleep(100);
             }
             Api.Reply cancel = Api.call(server, "POST", "/api/executions/" + execution + "/cancel", admin, null);
             assertEquals(202, cancel.status(), cancel.body());

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class DockerUnixSocketIT {
 
     private static FakeDockerEngine engine;
-    private static PayaraServer server;
+    private static AppServer server;
     private static Path socketDir;
 
     @BeforeAll
@@ -31,7 +31,7 @@ class DockerUnixSocketIT {
         socketDir = Files.createTempDirectory("sb-docker");
         Path socket = socketDir.resolve("docker.sock");
         engine = FakeDockerEngine.start().serveUnixSocket(socket);
-        server = new PayaraServer("docker-unix", Map.of("DOCKER_HOST", "unix://" + socket));
+        server = AppServer.create("docker-unix", Map.of("DOCKER_HOST", "unix://" + socket));
         server.start();
     }
 

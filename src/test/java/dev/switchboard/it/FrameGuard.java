@@ -27,7 +27,7 @@ final class FrameGuard {
     }
 
     /** RFC 6455 §5.1 on every dialect path of a server: an unmasked frame right after the handshake closes with 1002. */
-    static void assertUnmaskedFramesClose1002(PayaraServer server, String token) throws IOException {
+    static void assertUnmaskedFramesClose1002(AppServer server, String token) throws IOException {
         for (Map.Entry<String, String> path : paths(token).entrySet()) {
             try (RawWebSocket raw = RawWebSocket.open(server.port(), path.getValue(), Map.of(), 0)) {
                 assertEquals(101, raw.handshake().status(), path.getKey());

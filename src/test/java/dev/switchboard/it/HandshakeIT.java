@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class HandshakeIT {
 
     private static final Duration T = Duration.ofSeconds(10);
-    private static PayaraServer server;
+    private static AppServer server;
     private static String token;
     private static Tokens forge;
 

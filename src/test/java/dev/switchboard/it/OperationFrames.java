@@ -18,7 +18,7 @@ final class OperationFrames implements AutoCloseable {
     final WsClient client;
     private final Map<String, List<JsonObject>> byOperation = new LinkedHashMap<>();
 
-    OperationFrames(PayaraServer server, String token) {
+    OperationFrames(AppServer server, String token) {
         client = WsClient.connect(server.ws("/api/ws?token=" + token));
         client.nextOfType("connected", Duration.ofSeconds(10));
     }

@@ -45,7 +45,7 @@ class OperationsIT {
     private static final Duration T = Duration.ofSeconds(120);
     private static FakeDockerEngine engine;
     private static int enginePort;
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static String tag;
     private static Path repos;
@@ -58,7 +58,7 @@ class OperationsIT {
         enginePort = engine.port();
         String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + System.getProperty("user.home") + "/.cargo/bin"
                 + File.pathSeparator + "/usr/local/bin:/usr/bin:/bin";
-        server = new PayaraServer("operations", Map.of(
+        server = AppServer.create("operations", Map.of(
                 "DOCKER_HOST", engine.dockerHost(),
                 "OPS_CONCURRENCY", "1",
                 "OPS_BUILD_PATH", path,
@@ -326,7 +326,7 @@ class OperationsIT {
             List<JsonObject> frames = ws.toEnd(id, T);
             String stream = streamOf(frames, "standalone.operation.progress");
             assertTrue(stream.contains("ENV:PATH="), "the builder ran and printed its environment: " + stream);
-            assertFalse(stream.contains(PayaraServer.ADMIN_PASSWORD), stream);
+            assertFalse(stream.contains(AppServer.ADMIN_PASSWORD), stream);
             for (String secret : List.of("SWITCHBOARD_", "DOCKER_HOST", "OPS_", "AUTH_", "MP_JWT")) {
                 assertFalse(stream.contains("ENV:" + secret), secret + " reached a builder: " + stream);
             }

@@ -14,12 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Health, metrics and the OpenAPI document of the running server. */
 class OpsIT {
 
-    private final PayaraServer server = SharedServer.get();
+    private final AppServer server = SharedServer.get();
 
     @Test
     void liveAndReadyWithTheDatabaseCheck() {
-        assertEquals(200, Api.get(server, "/health/live").status());
-        Api.Reply ready = Api.get(server, "/health/ready");
+        assertEquals(200, Api.get(server.health("/health/live")).status());
+        Api.Reply ready = Api.get(server.readyUri());
         assertEquals(200, ready.status());
         assertTrue(ready.body().contains("\"database\"") && ready.body().contains("PostgreSQL"), ready.body());
     }

@@ -82,7 +82,7 @@ final class PathVariants {
     }
 
     /** Every variant of every dialect path, with and without a valid token in the query: no 101, ever. */
-    static int assertNoVariantUpgrades(PayaraServer server, String token) {
+    static int assertNoVariantUpgrades(AppServer server, String token) {
         int tried = 0;
         for (String path : DIALECT_PATHS) {
             for (String variant : of(path)) {

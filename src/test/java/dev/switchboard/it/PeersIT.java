@@ -30,13 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PeersIT {
 
     private static final Duration T = Duration.ofSeconds(30);
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static String viewer;
 
     @BeforeAll
     static void setUp() {
-        server = new PayaraServer("peers", Map.of(
+        server = AppServer.create("peers", Map.of(
                 "PEERS_PUSH_INTERVAL_SECONDS", "1",
                 "BLACKLIST_PUSH_INTERVAL_SECONDS", "1",
                 "RELAY_PUSH_INTERVAL_SECONDS", "1",
@@ -398,7 +398,7 @@ class PeersIT {
     /** On a server with neither relay nor NAT mode no relay frame is ever sent, while the others keep coming. */
     @Test
     void noRelayFramesWithoutRelayOrNatMode() {
-        PayaraServer shared = SharedServer.get();
+        AppServer shared = SharedServer.get();
         String token = Api.adminToken(shared);
         try (WsClient c = WsClient.connect(shared.ws("/api/ws?token=" + token))) {
             c.nextOfType("connected", T);

@@ -95,10 +95,17 @@ public final class RawWebSocket implements AutoCloseable {
         }
         String body = "";
         if (code != 101) {
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            byte[] b = new byte[length];
-            in.readFully(b);
-            body = new String(b, StandardCharsets.UTF_8);
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                // Liberty streams a refusal's body in chunks where Payara and WildFly give its length
+                for (int size = Integer.parseInt(readLine().trim(), 16); size > 0; size = Integer.parseInt(readLine().trim(), 16)) {
+                    b.write(in.readNBytes(size));
+                    readLine();
+                }
+            } else {
+                b.write(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))));
+            }
+            body = b.toString(StandardCharsets.UTF_8);
         }
         return new Handshake(code, headers, body);
     }
@@ -199,7 +206,7 @@ public final class RawWebSocket implements AutoCloseable {
         public boolean answeredAfter(int before, long timeoutMillis) {
             long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
             while (answers.get() == before && System.nanoTime() < deadline) {
-                PayaraServer.sleep(20);
+                AppServer.sleep(20);
             }
             return answers.get() > before;
         }

@@ -18,7 +18,7 @@ class RestartIT {
 
     @Test
     void aRestartKeepsUsersAndPeerId() {
-        try (PayaraServer server = new PayaraServer("restart", Map.of()).env("SWITCHBOARD_ADMIN_PASSWORD", null)) {
+        try (AppServer server = AppServer.create("restart", Map.of()).env("SWITCHBOARD_ADMIN_PASSWORD", null)) {
             server.start();
             System.out.println("it.restart first-start ready-ms=" + server.readyAfterMillis());
             Matcher m = GENERATED.matcher(server.log());
@@ -46,13 +46,13 @@ class RestartIT {
         }
     }
 
-    private static String login(PayaraServer server, String password) {
+    private static String login(AppServer server, String password) {
         Api.Reply r = Api.login(server, "admin", password);
         assertEquals(200, r.status(), r.body());
         return r.json().getString("token");
     }
 
-    private static String peerId(PayaraServer server, String token) {
+    private static String peerId(AppServer server, String token) {
         try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + token))) {
             String id = c.nextOfType("connected", Duration.ofSeconds(10)).getJsonObject("payload").getString("peer_id");
             assertNotNull(id);

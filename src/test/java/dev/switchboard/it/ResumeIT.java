@@ -18,7 +18,7 @@ class ResumeIT {
 
     @Test
     void anExecutionAndAnUploadInterruptedByKill9BothResume() throws Exception {
-        try (PayaraServer server = new PayaraServer("resume", Map.of())) {
+        try (AppServer server = AppServer.create("resume", Map.of())) {
             server.start();
             String token = Api.adminToken(server);
             Path work = server.dataDir().getParent().resolve("resume-bin").toAbsolutePath();
@@ -68,7 +68,7 @@ class ResumeIT {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!Files.exists(b) || acked.size() < 20) {
                 assertTrue(System.nanoTime() < deadline, "job b started and the upload is under way");
-                PayaraServer.sleep(20);
+                AppServer.sleep(20);
             }
             server.kill();
             upload.join(30_000);
@@ -84,7 +84,7 @@ class ResumeIT {
                 if (!done.getString("status").equals("running") && !done.getString("status").equals("pending")) {
                     break;
                 }
-                PayaraServer.sleep(250);
+                AppServer.sleep(250);
             }
             assertEquals("completed", done.getString("status"), done.toString());
             assertEquals(1, Files.readAllLines(a).size(), "a had completed before the kill and did not run again");

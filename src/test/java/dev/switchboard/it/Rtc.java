@@ -30,10 +30,10 @@ final class Rtc {
         }
     }
 
-    private final PayaraServer server;
+    private final AppServer server;
     private final Tokens tokens;
 
-    Rtc(PayaraServer server) throws Exception {
+    Rtc(AppServer server) throws Exception {
         this.server = server;
         Api.adminToken(server); // the signing key the forger reads is created on the server's first sign-in
         this.tokens = new Tokens(server);

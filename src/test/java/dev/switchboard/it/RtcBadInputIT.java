@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Bad input for every client message of spec/rtc.md: the spec's Error frame or close code, and the connection lives on. */
 class RtcBadInputIT {
 
-    private static PayaraServer server;
+    private static AppServer server;
     private static Rtc rtc;
 
     @BeforeAll

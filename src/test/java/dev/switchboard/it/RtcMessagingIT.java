@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The offline queue of direct messages, presence and admin notifications of the rtc dialect, on the wire. */
 class RtcMessagingIT {
 
-    private static PayaraServer server;
+    private static AppServer server;
     private static Rtc rtc;
 
     @BeforeAll

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Conformance: every example of spec/rtc.md replayed on the wire, byte for byte where the spec fixes the values. */
 class RtcProtocolIT {
 
-    private static PayaraServer server;
+    private static AppServer server;
     private static Rtc rtc;
 
     @BeforeAll

@@ -20,7 +20,7 @@ class RtcQueueRestartIT {
 
     @Test
     void queuedMessagesSurviveAKillAndExpiredOnesArePurged() throws Exception {
-        try (PayaraServer server = new PayaraServer("rtc-restart", Map.of("MESSAGING_QUEUE_PURGE_INTERVAL_SECONDS", "1"))) {
+        try (AppServer server = AppServer.create("rtc-restart", Map.of("MESSAGING_QUEUE_PURGE_INTERVAL_SECONDS", "1"))) {
             server.start();
             Rtc rtc = new Rtc(server);
             String target = Rtc.user("sleeper");
@@ -59,7 +59,7 @@ class RtcQueueRestartIT {
         }
     }
 
-    private static int rows(PayaraServer server, String user) throws Exception {
+    private static int rows(AppServer server, String user) throws Exception {
         try (Connection c = DriverManager.getConnection(server.databaseUrl(), Postgres.USER, Postgres.PASSWORD);
              Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT COUNT(*) FROM sb_queued_message WHERE target_user = '" + user + "'")) {

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServicesIT {
 
     private static final Duration T = Duration.ofSeconds(10);
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static Tokens forge;
 

@@ -23,7 +23,7 @@ public final class SharedServer {
     public static final String IDP_ADMINS = "sb-admins";
     private static final KeyPair IDP_KEY = ecKey();
 
-    private static PayaraServer server;
+    private static AppServer server;
 
     public static KeyPair idpKey() {
         return IDP_KEY;
@@ -42,9 +42,9 @@ public final class SharedServer {
     private SharedServer() {
     }
 
-    public static synchronized PayaraServer get() {
+    public static synchronized AppServer get() {
         if (server == null) {
-            server = new PayaraServer("shared", Map.ofEntries(
+            server = AppServer.create("shared", Map.ofEntries(
                     Map.entry("HUB_PING_INTERVAL_SECONDS", "2"),
                     Map.entry("HUB_PONG_TIMEOUT_SECONDS", "5"),
                     Map.entry("NODE_RATE_LIMIT_PER_SECOND", "2000"),
@@ -80,7 +80,7 @@ public final class SharedServer {
             server.env("SWITCHBOARD_TRUSTED_PROXIES", "127.0.0.1").env("NODE_MAX_CONNECTIONS_PER_ADDRESS", "3")
                     .env("CONTROL_MAX_CONNECTIONS_PER_ADDRESS", "3").env("VAULT_MAX_CONNECTIONS_PER_ADDRESS", "3")
                     .env("WORKSPACE_ANONYMOUS_CONNECTS_PER_SECOND", "0.01").env("WORKSPACE_ANONYMOUS_CONNECT_BURST", "4");
-            PayaraServer s = server;
+            AppServer s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(s::close));
             s.start();
             System.out.println("it.shared-server ready-ms=" + s.readyAfterMillis() + " port=" + s.port());

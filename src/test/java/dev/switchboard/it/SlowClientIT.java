@@ -21,7 +21,7 @@ class SlowClientIT {
 
     @Test
     void aClientThatNeverReadsDoesNotDelayNodeStatusToFiftyOthers() throws Exception {
-        PayaraServer server = SharedServer.get();
+        AppServer server = SharedServer.get();
         String token = Api.adminToken(server);
         List<WsClient> others = new ArrayList<>();
         AtomicBoolean flooding = new AtomicBoolean(true);

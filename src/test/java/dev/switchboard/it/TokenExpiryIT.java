@@ -20,7 +20,7 @@ class TokenExpiryIT {
 
     private static final Duration T = Duration.ofSeconds(10);
     private static final Duration UNTIL_CLOSED = Duration.ofSeconds(20);
-    private static PayaraServer server;
+    private static AppServer server;
     private static Tokens forge;
 
     @BeforeAll
@@ -73,7 +73,7 @@ class TokenExpiryIT {
             c.send("{\"type\":\"ping\"}");
             c.nextOfType("pong", T);
             // outlives the 3 s the tokens above get, answering the keep-alive like any client
-            PayaraServer.sleep(5000);
+            AppServer.sleep(5000);
             c.send("{\"type\":\"ping\"}");
             c.nextOfType("pong", T);
         }

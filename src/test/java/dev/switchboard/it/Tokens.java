@@ -29,7 +29,7 @@ public final class Tokens {
     private final RSAPrivateCrtKey key;
     private final byte[] publicKeyPem;
 
-    public Tokens(PayaraServer server) throws Exception {
+    public Tokens(AppServer server) throws Exception {
         String pem = Files.readString(server.dataDir().resolve("keys/jwt-signing-key.pem"));
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         key = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));

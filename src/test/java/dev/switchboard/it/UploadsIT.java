@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UploadsIT {
 
     private static final int MB = 1024 * 1024;
-    private static PayaraServer server;
+    private static AppServer server;
     private static String admin;
     private static long serviceId;
 
@@ -91,9 +91,12 @@ class UploadsIT {
         assertArrayEquals(java.util.Arrays.copyOfRange(data, 1000, 2000), slice);
         assertTrue(Api.call(server, "GET", "/api/services/" + serviceId + "/files", admin, null).body().contains("big/data.bin"));
         assertTrue(Files.list(server.dataDir().resolve("uploads")).noneMatch(p -> p.toString().contains("data.bin")));
-        String log = server.log();
-        assertTrue(log.contains("tyrus.fast-unmask active"), "frames were unmasked before Tyrus parsed them (TyrusInput)");
-        assertFalse(log.contains("tyrus.fast-unmask unavailable"), "TyrusInput reached Tyrus's input stream");
+        if (AppServer.kind().equals("payara")) {
+            // Payara's fast path (transport/tyrus/); the other servers parse frames themselves
+            String log = server.log();
+            assertTrue(log.contains("tyrus.fast-unmask active"), "frames were unmasked before Tyrus parsed them (TyrusInput)");
+            assertFalse(log.contains("tyrus.fast-unmask unavailable"), "TyrusInput reached Tyrus's input stream");
+        }
     }
 
     /** Issue 12, item 2: uploads write, so they need admin or operator; refused, the file stays as it was. */
@@ -285,7 +288,7 @@ class UploadsIT {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (Files.exists(part)) {
                 assertTrue(System.nanoTime() < deadline, "the partial file was deleted");
-                PayaraServer.sleep(250);
+                AppServer.sleep(250);
             }
             assertEquals("SESSION_NOT_FOUND", Uploader.code(up.send("file.upload.resume", "{\"session_id\":\"" + session + "\"}")));
         }

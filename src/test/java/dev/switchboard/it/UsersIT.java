@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UsersIT {
 
-    final PayaraServer server = SharedServer.get();
+    final AppServer server = SharedServer.get();
     final String admin = Api.adminToken(server);
 
     static String name(String prefix) {
@@ -45,7 +45,7 @@ class UsersIT {
         assertTrue(demote.json().getString("error").contains("last admin"));
         assertEquals(409, Api.call(server, "PUT", "/api/users/admin", admin, "{\"disabled\":true}").status());
         assertEquals(409, Api.call(server, "DELETE", "/api/users/admin", admin, null).status());
-        assertEquals(200, Api.login(server, "admin", PayaraServer.ADMIN_PASSWORD).status());
+        assertEquals(200, Api.login(server, "admin", AppServer.ADMIN_PASSWORD).status());
 
         // with a second admin, that one can be demoted and deleted again
         String second = name("admin2");

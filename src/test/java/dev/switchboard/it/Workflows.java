@@ -28,20 +28,20 @@ final class Workflows {
     }
 
     /** Creates a STANDALONE service running {@code executable}; returns its name. */
-    static String standalone(PayaraServer server, String token, String name, String executable) {
+    static String standalone(AppServer server, String token, String name, String executable) {
         Api.Reply r = Api.call(server, "POST", "/api/services", token, "{\"name\":\"" + name + "\",\"type\":\"STANDALONE\","
                 + "\"description\":\"test\",\"config\":{\"executable\":\"" + executable + "\"}}");
         assertEquals(201, r.status(), r.body());
         return name;
     }
 
-    static long workflow(PayaraServer server, String token, String json) {
+    static long workflow(AppServer server, String token, String json) {
         Api.Reply r = Api.call(server, "POST", "/api/workflows", token, json);
         assertEquals(201, r.status(), r.body());
         return r.json().getJsonNumber("id").longValue();
     }
 
-    static long start(PayaraServer server, String token, long workflowId) {
+    static long start(AppServer server, String token, long workflowId) {
         Api.Reply r = Api.call(server, "POST", "/api/workflows/" + workflowId + "/executions", token, null);
         assertEquals(201, r.status(), r.body());
         return r.json().getJsonNumber("execution_id").longValue();
@@ -67,7 +67,7 @@ final class Workflows {
         }
     }
 
-    static JsonObject execution(PayaraServer server, String token, long executionId) {
+    static JsonObject execution(AppServer server, String token, long executionId) {
         Api.Reply r = Api.call(server, "GET", "/api/executions/" + executionId, token, null);
         assertEquals(200, r.status(), r.body());
         return r.json();

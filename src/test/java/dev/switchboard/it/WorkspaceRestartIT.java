@@ -25,7 +25,7 @@ class WorkspaceRestartIT {
 
     @Test
     void aCleanStopStoresEveryBroadcastMessage() {
-        try (PayaraServer server = new PayaraServer("chat-restart", Map.of(
+        try (AppServer server = AppServer.create("chat-restart", Map.of(
                 "CHAT_STORE_LINGER_MS", "60000",
                 "WORKSPACE_RATE_LIMIT_PER_SECOND", "100000",
                 "WORKSPACE_RATE_LIMIT_BURST", "100000"))) {

@@ -27,6 +27,7 @@ class SessionTransportTest {
                 (p, m, a) -> switch (m.getName()) {
                     case "getAsyncRemote" -> remote;
                     case "getId" -> "test";
+                    case "getMaxTextMessageBufferSize", "getMaxBinaryMessageBufferSize" -> 65536;
                     default -> null;
                 });
     }

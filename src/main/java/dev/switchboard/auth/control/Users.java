@@ -43,6 +43,11 @@ public class Users {
         decoy = hash.generate("decoy-password".toCharArray());
     }
 
+    /**
+     * In a transaction of its own when the caller has none: a WebSocket message thread (vault's {@code auth} message
+     * verifies its token, which reads the user) has no transaction context on Liberty, whose JPA then fails outside one.
+     */
+    @Transactional
     public Optional<User> find(String username) {
         return em.createNamedQuery(User.BY_USERNAME, User.class)
                 .setParameter("username", username)

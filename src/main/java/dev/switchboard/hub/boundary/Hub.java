@@ -157,7 +157,10 @@ public class Hub {
         return subscriptions.computeIfAbsent(dialect, d -> new Subscriptions(maxSubscriptionsPerConnection));
     }
 
-    /** Anything arrived from the client: counts it and proves liveness. */
+    /**
+     * Anything arrived from the client: counts it and proves liveness. A message of {@code bytes} arrived (text: its length in characters, never more than its UTF-8 bytes); one over
+     * the transport's {@link dev.switchboard.hub.entity.Transport#maxMessageBytes} closes the connection with 1009.
+     */
     public void received(Connection connection, int bytes) {
         connections.received(connection, bytes);
     }

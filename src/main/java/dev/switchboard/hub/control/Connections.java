@@ -111,6 +111,12 @@ public final class Connections {
     }
 
     public void received(Connection connection, int bytes) {
+        int max = connection.transport().maxMessageBytes();
+        if (max > 0 && bytes > max && connection.isOpen()) {
+            LOG.info(() -> "hub.too-big closed connection=" + connection.id() + " dialect=" + connection.dialect() + " size=" + bytes);
+            close(connection, Disconnect.tooBig());
+            return;
+        }
         long now = System.nanoTime();
         connection.seen(now);
         if (bytes > 0) {

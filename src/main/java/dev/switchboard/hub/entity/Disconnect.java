@@ -31,6 +31,11 @@ public record Disconnect(int code, String reason) {
         return new Disconnect(TOKEN_EXPIRED, "Token expired");
     }
 
+    /** A message larger than the connection's limit arrived. */
+    public static Disconnect tooBig() {
+        return new Disconnect(TOO_BIG, "Message too big");
+    }
+
     /** A write did not complete within the write timeout, or failed. */
     public static Disconnect writeFailed() {
         return new Disconnect(GOING_AWAY, "Write failed or timed out");

@@ -18,6 +18,14 @@ public interface Transport {
         return null;
     }
 
+    /**
+     * The largest inbound message this connection accepts, in bytes; 0 = none of its own. The hub closes a connection
+     * with 1009 for a larger one whether or not the container did (not every container enforces its own limit).
+     */
+    default int maxMessageBytes() {
+        return 0;
+    }
+
     /** Sends a WebSocket ping control frame, best effort. */
     void ping();
 
