@@ -6,6 +6,7 @@ import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.node.entity.NodeStatusSampled;
 import dev.switchboard.peers.entity.BlockView;
 import dev.switchboard.peers.entity.PeerCapabilitiesChanged;
+import dev.switchboard.peers.entity.PeerJson;
 import dev.switchboard.peers.entity.PeerView;
 import dev.switchboard.peers.entity.RelayCandidateView;
 import dev.switchboard.peers.entity.RelaySessionView;
@@ -24,7 +25,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -154,67 +154,28 @@ final class NodeFrames {
     /** Message 5: the spec's seven fields per peer, nothing else (instances say who they are in {@code metadata}). */
     static Frame peersUpdated(List<PeerView> peers) {
         JsonArrayBuilder list = JsonText.array();
-        for (PeerView p : peers) {
-            JsonArrayBuilder addresses = JsonText.array();
-            p.addresses().forEach(addresses::add);
-            list.add(JsonText.object()
-                    .add("id", p.id())
-                    .add("addresses", addresses)
-                    .add("last_seen", p.lastSeen() == null ? 0 : p.lastSeen().getEpochSecond())
-                    .add("is_relay", p.isRelay())
-                    .add("can_be_relay", p.canBeRelay())
-                    .add("connection_quality", p.connectionQuality())
-                    .add("metadata", JsonText.parse(p.metadataJson())));
-        }
+        peers.forEach(p -> list.add(PeerJson.peer(p)));
         return NodeCodec.encode("peers.updated", JsonText.object().add("peers", list));
     }
 
     /** Message 6; {@code expires_at} 0 = never, as the spec's example. */
     static Frame blacklistUpdated(List<BlockView> entries) {
         JsonArrayBuilder list = JsonText.array();
-        for (BlockView b : entries) {
-            list.add(JsonText.object()
-                    .add("peer_id", b.peerId())
-                    .add("reason", b.reason())
-                    .add("added_at", b.addedAt().getEpochSecond())
-                    .add("expires_at", b.expiresAt() == null ? 0 : b.expiresAt().getEpochSecond()));
-        }
+        entries.forEach(b -> list.add(PeerJson.block(b)));
         return NodeCodec.encode("blacklist.updated", JsonText.object().add("blacklist", list));
     }
 
     /** Message 7; {@code duration_seconds} runs from {@code start_time} to {@code now}. */
     static Frame relaySessions(List<RelaySessionView> sessions, Instant now) {
         JsonArrayBuilder list = JsonText.array();
-        for (RelaySessionView s : sessions) {
-            list.add(JsonText.object()
-                    .add("session_id", s.sessionId())
-                    .add("remote_peer_id", s.remotePeerId())
-                    .add("start_time", s.startTime().getEpochSecond())
-                    .add("duration_seconds", Math.max(0, Duration.between(s.startTime(), now).getSeconds()))
-                    .add("bytes_sent", s.bytesSent())
-                    .add("bytes_recv", s.bytesRecv())
-                    .add("earnings", s.earnings()));
-        }
+        sessions.forEach(s -> list.add(PeerJson.session(s, now)));
         return NodeCodec.encode("relay.sessions", JsonText.object().add("sessions", list));
     }
 
-    /** Message 8; {@code latency} is {@code latency_ms} written as Go's duration would be ("50ms"). */
+    /** Message 8. */
     static Frame relayCandidates(List<RelayCandidateView> candidates) {
         JsonArrayBuilder list = JsonText.array();
-        for (RelayCandidateView c : candidates) {
-            list.add(JsonText.object()
-                    .add("node_id", c.nodeId())
-                    .add("peer_id", c.peerId())
-                    .add("endpoint", c.endpoint())
-                    .add("latency", c.latencyMs() + "ms")
-                    .add("latency_ms", c.latencyMs())
-                    .add("reputation_score", c.reputationScore())
-                    .add("pricing_per_gb", c.pricingPerGb())
-                    .add("capacity", c.capacity())
-                    .add("last_seen", c.lastSeen().getEpochSecond())
-                    .add("is_connected", c.connected())
-                    .add("is_preferred", c.preferred()));
-        }
+        candidates.forEach(c -> list.add(PeerJson.candidate(c)));
         return NodeCodec.encode("relay.candidates", JsonText.object().add("candidates", list));
     }
 

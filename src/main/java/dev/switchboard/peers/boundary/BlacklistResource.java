@@ -6,6 +6,7 @@ import dev.switchboard.common.JsonText;
 import dev.switchboard.node.control.NodeIdentity;
 import dev.switchboard.peers.control.Blacklist;
 import dev.switchboard.peers.entity.BlockView;
+import dev.switchboard.peers.entity.PeerJson;
 
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -106,13 +107,7 @@ public class BlacklistResource {
     }
 
     static JsonObject json(BlockView b) {
-        return JsonText.object()
-                .add("peer_id", b.peerId())
-                .add("reason", b.reason())
-                .add("added_at", b.addedAt().getEpochSecond())
-                .add("expires_at", b.expiresAt() == null ? 0 : b.expiresAt().getEpochSecond())
-                .add("added_by", b.addedBy())
-                .build();
+        return PeerJson.block(b).add("added_by", b.addedBy()).build();
     }
 
     private static jakarta.ws.rs.WebApplicationException notFound() {

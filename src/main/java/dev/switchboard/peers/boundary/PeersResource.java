@@ -6,6 +6,7 @@ import dev.switchboard.common.JsonText;
 import dev.switchboard.peers.control.Blacklist;
 import dev.switchboard.peers.control.PeerDirectory;
 import dev.switchboard.peers.entity.PeerDefinition;
+import dev.switchboard.peers.entity.PeerJson;
 import dev.switchboard.peers.entity.PeerView;
 
 import jakarta.inject.Inject;
@@ -134,18 +135,9 @@ public class PeersResource {
     }
 
     static JsonObjectBuilder json(PeerView p, boolean blacklisted) {
-        JsonArrayBuilder addresses = JsonText.array();
-        p.addresses().forEach(addresses::add);
         JsonArrayBuilder capabilities = JsonText.array();
         p.capabilities().forEach(capabilities::add);
-        JsonObjectBuilder o = JsonText.object()
-                .add("id", p.id())
-                .add("addresses", addresses)
-                .add("last_seen", p.lastSeen() == null ? 0 : p.lastSeen().getEpochSecond())
-                .add("is_relay", p.isRelay())
-                .add("can_be_relay", p.canBeRelay())
-                .add("connection_quality", p.connectionQuality())
-                .add("metadata", JsonText.parse(p.metadataJson()))
+        JsonObjectBuilder o = PeerJson.peer(p)
                 .add("capabilities", capabilities)
                 .add("source", p.instance() ? "instance" : "registered");
         if (!p.instance()) {

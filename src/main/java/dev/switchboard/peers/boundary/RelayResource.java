@@ -5,6 +5,7 @@ import dev.switchboard.common.ApiErrors;
 import dev.switchboard.common.JsonText;
 import dev.switchboard.peers.control.RelayRecords;
 import dev.switchboard.peers.entity.RelayCandidateView;
+import dev.switchboard.peers.entity.PeerJson;
 import dev.switchboard.peers.entity.RelaySessionView;
 
 import jakarta.inject.Inject;
@@ -24,7 +25,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -160,31 +160,11 @@ public class RelayResource {
 
     /** The relay.sessions entry: {@code duration_seconds} is the time since {@code start_time}. */
     static JsonObject json(RelaySessionView s, Instant now) {
-        return JsonText.object()
-                .add("session_id", s.sessionId())
-                .add("remote_peer_id", s.remotePeerId())
-                .add("start_time", s.startTime().getEpochSecond())
-                .add("duration_seconds", Math.max(0, Duration.between(s.startTime(), now).getSeconds()))
-                .add("bytes_sent", s.bytesSent())
-                .add("bytes_recv", s.bytesRecv())
-                .add("earnings", s.earnings())
-                .build();
+        return PeerJson.session(s, now).build();
     }
 
     static JsonObject json(RelayCandidateView c) {
-        return JsonText.object()
-                .add("node_id", c.nodeId())
-                .add("peer_id", c.peerId())
-                .add("endpoint", c.endpoint())
-                .add("latency", c.latencyMs() + "ms")
-                .add("latency_ms", c.latencyMs())
-                .add("reputation_score", c.reputationScore())
-                .add("pricing_per_gb", c.pricingPerGb())
-                .add("capacity", c.capacity())
-                .add("last_seen", c.lastSeen().getEpochSecond())
-                .add("is_connected", c.connected())
-                .add("is_preferred", c.preferred())
-                .build();
+        return PeerJson.candidate(c).build();
     }
 
     private static jakarta.ws.rs.WebApplicationException notFound(String what) {
