@@ -43,6 +43,8 @@ final class FaultSocket implements AutoCloseable {
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     final AtomicLong pongs = new AtomicLong();
     final AtomicLong texts = new AtomicLong();
+    /** When set (before any message arrives), whole text messages go here instead of the queue. */
+    volatile java.util.function.Consumer<Frame> listener;
     /** The close code the server sent (0: none yet, 1006: the socket ended without one). */
     volatile int closeCode;
 
@@ -105,6 +107,17 @@ final class FaultSocket implements AutoCloseable {
         return line.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** For a socket opened without reading: read now until the close frame or the end, within {@code millis}. */
+    int drainToClose(long millis) {
+        try {
+            socket.setSoTimeout((int) millis);
+        } catch (IOException e) {
+            return 1006;
+        }
+        readLoop();
+        return closeCode == 0 ? -1 : closeCode;
+    }
+
     private void readLoop() {
         ByteArrayOutputStream message = null;
         int messageOpcode = 0;
@@ -152,10 +165,18 @@ final class FaultSocket implements AutoCloseable {
                     if (messageOpcode == 1) {
                         texts.incrementAndGet();
                     }
-                    frames.add(new Frame(messageOpcode, message.toByteArray()));
+                    Frame whole = new Frame(messageOpcode, message.toByteArray());
+                    var l = listener;
+                    if (l != null && messageOpcode == 1) {
+                        l.accept(whole);
+                    } else {
+                        frames.add(whole);
+                    }
                     message = null;
                 }
             }
+        } catch (java.net.SocketTimeoutException e) {
+            frames.add(EOF); // only drainToClose sets a timeout: not closed within it
         } catch (IOException e) {
             if (closeCode == 0) {
                 closeCode = 1006;

@@ -201,6 +201,44 @@ public final class FaultSuite {
         new Stall(this).run(server);
     }
 
+    /**
+     * Chat throughput: one publisher posts as fast as it can, ten subscribers read; messages per second until every
+     * subscriber had every message (for chat.store.announce after-store against write-behind; reported only).
+     */
+    void chatThroughput(PayaraServer server) throws Exception {
+        int n = (int) prop("chat.messages", 3000, 20_000);
+        int readers = 10;
+        java.util.concurrent.atomic.AtomicLong got = new java.util.concurrent.atomic.AtomicLong();
+        List<FaultSocket> subs = new ArrayList<>();
+        for (int i = 0; i < readers; i++) {
+            FaultSocket ws = FaultSocket.open(server.port(), "/workspace/ws?username=tp" + i);
+            ws.listener = f -> {
+                if (f.text().contains("\"type\":\"message:new\"") && f.text().contains("tput ")) {
+                    got.incrementAndGet();
+                }
+            };
+            subs.add(ws);
+        }
+        try (FaultSocket pub = FaultSocket.open(server.port(), "/workspace/ws?username=tp-pub")) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                pub.sendText("{\"type\":\"message:send\",\"text\":\"tput " + i + "\"}");
+            }
+            long deadline = start + 300_000_000_000L;
+            while (got.get() < (long) n * readers && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            double s = (System.nanoTime() - start) / 1e9;
+            report.append(String.format("## Chat throughput%n%n%,d messages posted back to back by one client, %d readers: %,d of %,d deliveries "
+                    + "in %.2f s, %,.0f messages/s.%n%n", n, readers, got.get(), (long) n * readers, s, n / s));
+            if (got.get() < (long) n * readers) {
+                failures.add("chat throughput: " + got.get() + " of " + (long) n * readers + " deliveries");
+            }
+        } finally {
+            subs.forEach(FaultSocket::close);
+        }
+    }
+
     void kill(PayaraServer server) throws Exception {
         new KillRounds(this).run(server);
     }

@@ -41,6 +41,7 @@ final class Mutator {
             "\"\uFFFD\"", "\"日本語テキスト\""};
     private static final String[] NON_OBJECTS = {"1", "-0", "1e999", "\"text\"", "null", "true", "false", "[]",
             "[{\"type\":\"ping\"}]", "[[[]]]", "\"{\\\"type\\\":\\\"ping\\\"}\""};
+    private static final String GARBLE = "{}[]\",:\\0x- ";
     private static final String[] CASE = {"upper", "lower", "capital", "swap"};
 
     private final Target target;
@@ -163,7 +164,7 @@ final class Mutator {
             case 1 -> {
                 char[] c = valid.toCharArray();
                 for (int i = 0, n = 1 + random.nextInt(4); i < n; i++) {
-                    c[random.nextInt(c.length)] = "{}[]\",:\\0x- ".charAt(random.nextInt(13));
+                    c[random.nextInt(c.length)] = GARBLE.charAt(random.nextInt(GARBLE.length()));
                 }
                 yield text("json:garbled", Expect.ANY, new String(c));
             }
