@@ -105,6 +105,7 @@ public final class FaultSuite {
         }
         Heap.gc(server);
         long heapAfter = Heap.used(server);
+        String histogram = Heap.histogram(server, 12);
         ServerLog.Scan scan = ServerLog.scan(server.log().substring(logFrom));
         for (String fault : scan.faults()) {
             failures.add("server log: " + fault);
@@ -142,7 +143,8 @@ public final class FaultSuite {
         report.append(String.format("%nServer log during the fuzz: %d WARNING, %d SEVERE records; faults (a trace, an exception or an "
                 + "ops.fault incident): %d.%n", scan.warnings(), scan.severe(), scan.faults().size()));
         report.append(String.format("Heap used after a full GC (jcmd GC.run, then /metrics jvm_memory_heap_used_bytes): %.1f MB before, "
-                + "%.1f MB after (%+.1f MB).%n%n", heapBefore / 1e6, heapAfter / 1e6, (heapAfter - heapBefore) / 1e6));
+                + "%.1f MB after (%+.1f MB). Largest classes after (jcmd GC.class_histogram):%n%n```%n%s```%n%n", heapBefore / 1e6, heapAfter / 1e6,
+                (heapAfter - heapBefore) / 1e6, histogram));
         for (Fuzzer f : fuzzers) {
             f.failures.stream().limit(20).forEach(x -> failures.add("fuzz " + f.target.name() + ": " + x));
             if (f.failures.size() > 20) {

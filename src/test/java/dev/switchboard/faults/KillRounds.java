@@ -62,6 +62,7 @@ final class KillRounds {
                 + "to an offline rtc user and 3 chat posters all in flight; `kill -9`; start on the same data and database.\n\n");
         suite.report.append("| round | chunks acked before kill | kept after | file identical | execution | job runs a/b/c | DMs acked | delivered once | "
                 + "chat seen | chat lost (seen, not stored) | chat doubled | restart s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        int logFrom = server.log().length();
         long lostTotal = 0;
         long seenTotal = 0;
         for (int round = 1; round <= rounds; round++) {
@@ -69,6 +70,12 @@ final class KillRounds {
             seenTotal += chat[0];
             lostTotal += chat[1];
         }
+        // reported, not failed: a process killed mid-transaction leaves its successor things to recover and say
+        ServerLog.Scan scan = ServerLog.scan(server.log().substring(logFrom));
+        suite.report.append(String.format("%nServer log over the rounds (the kills and restarts included): %d WARNING, %d SEVERE records, "
+                + "%d with an exception or a trace%s%n", scan.warnings(), scan.severe(), scan.faults().size(),
+                scan.faults().isEmpty() ? "." : ", the first: " + scan.faults().stream().limit(3).map(f -> "`" + f.substring(0, Math.min(300, f.length())) + "`")
+                        .reduce((x, y) -> x + "; " + y).orElse("")));
         suite.report.append(String.format("%nChat over %d round(s): %,d messages seen by a client before the kill, %,d of them not in the "
                 + "history after it (chat.store.announce=%s).%n%n", rounds, seenTotal, lostTotal, writeBehind ? "write-behind" : "after-store"));
     }
