@@ -231,7 +231,7 @@ public final class FaultSuite {
                 Thread.sleep(5);
             }
             double s = (System.nanoTime() - start) / 1e9;
-            report.append(String.format("## Chat throughput%n%n%,d messages posted back to back by one client, %d readers: %,d of %,d deliveries "
+            report.append(String.format("### Chat throughput%n%n%,d messages posted back to back by one client, %d readers: %,d of %,d deliveries "
                     + "in %.2f s, %,.0f messages/s.%n%n", n, readers, got.get(), (long) n * readers, s, n / s));
             if (got.get() < (long) n * readers) {
                 failures.add("chat throughput: " + got.get() + " of " + (long) n * readers + " deliveries");

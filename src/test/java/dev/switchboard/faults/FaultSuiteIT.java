@@ -43,6 +43,15 @@ class FaultSuiteIT {
                 }
                 if (parts.contains("chat")) {
                     suite.chatThroughput(server);
+                    if (announce == null) {
+                        // the same with the faster, crash-lossy path, for the comparison
+                        server.env("CHAT_STORE_ANNOUNCE", "write-behind");
+                        server.stop();
+                        server.start();
+                        suite.report.append("With `chat.store.announce=write-behind`:\n\n");
+                        suite.chatThroughput(server);
+                        server.env("CHAT_STORE_ANNOUNCE", null);
+                    }
                 }
                 FaultSuite.raisedLimits().keySet().forEach(k -> server.env(k, null));
                 if (parts.contains("kill")) {
