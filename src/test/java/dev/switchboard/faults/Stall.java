@@ -45,11 +45,16 @@ final class Stall {
         suite.report.append(String.format("%nServer faults in the log during the stalled-client phases: %d.%n%n", scan.faults().size()));
     }
 
-    /** Connections the server closed as slow: outbound queue overflow (1013) or a write past its timeout (1001). */
+    /**
+     * Connections the server closed as slow: outbound queue overflow (1013), a write past its timeout (1001), or no
+     * pong for hub.pong.timeout-seconds (1001: a client that reads nothing answers no ping; with a large socket
+     * buffer on loopback this comes first at low rates).
+     */
     private static long slowDrops(PayaraServer server) {
         long n = 0;
         for (String line : dev.switchboard.it.Api.get(server, "/metrics").body().split("\n")) {
-            if (line.startsWith("switchboard_slow_consumer_drops_total") || line.startsWith("switchboard_write_failures_total")) {
+            if (line.startsWith("switchboard_slow_consumer_drops_total") || line.startsWith("switchboard_write_failures_total")
+                    || line.startsWith("switchboard_pong_timeouts_total")) {
                 n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
