@@ -241,8 +241,8 @@ public final class FaultSuite {
         }
     }
 
-    void kill(PayaraServer server) throws Exception {
-        new KillRounds(this).run(server);
+    void kill(PayaraServer server, boolean firstRoundWriteBehind) throws Exception {
+        new KillRounds(this, firstRoundWriteBehind).run(server);
     }
 
     // ---------------------------------------------------------------- the report
