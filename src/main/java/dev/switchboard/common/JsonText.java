@@ -30,6 +30,50 @@ public final class JsonText {
         }
     }
 
+    /**
+     * Where a parsed message holds U+0000 in a string or a key (dotted path, array indices as numbers), or null.
+     * PostgreSQL's text cannot store it, so a message carrying one is refused before it reaches a query. JSON can
+     * only carry it escaped, so {@code text} without {@code \u0000} is passed without walking the value.
+     */
+    public static String nulPath(String text, JsonValue value) {
+        String path = text.contains("\\u0000") ? nulPath(value, "") : null;
+        return path == null || path.length() <= 64 ? path : path.substring(0, 64) + "...";
+    }
+
+    private static String nulPath(JsonValue value, String at) {
+        switch (value.getValueType()) {
+            case STRING -> {
+                return ((jakarta.json.JsonString) value).getString().indexOf('\0') >= 0 ? at : null;
+            }
+            case OBJECT -> {
+                for (Map.Entry<String, JsonValue> e : value.asJsonObject().entrySet()) {
+                    String path = at.isEmpty() ? e.getKey() : at + "." + e.getKey();
+                    if (e.getKey().indexOf('\0') >= 0) {
+                        return path.replace("\0", "\\u0000");
+                    }
+                    String inner = nulPath(e.getValue(), path);
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+                return null;
+            }
+            case ARRAY -> {
+                var array = value.asJsonArray();
+                for (int i = 0; i < array.size(); i++) {
+                    String inner = nulPath(array.get(i), at.isEmpty() ? String.valueOf(i) : at + "." + i);
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+                return null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
     public static JsonObjectBuilder object() {
         return BUILDERS.createObjectBuilder();
     }

@@ -15,7 +15,8 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Chat storage is write-behind: a clean stop must store what was still queued. The writer lingers 60 s for a
+ * Chat storage in its write-behind mode ({@code chat.store.announce=write-behind}: announced before stored): a clean
+ * stop must store what was still queued. The writer lingers 60 s for a
  * batch here, so the messages are still in memory when the server is told to stop (the stop's own log line
  * cannot prove it: Payara Micro closes its log before the application's {@code @PreDestroy} runs).
  */
@@ -27,6 +28,7 @@ class WorkspaceRestartIT {
     void aCleanStopStoresEveryBroadcastMessage() {
         try (AppServer server = AppServer.create("chat-restart", Map.of(
                 "CHAT_STORE_LINGER_MS", "60000",
+                "CHAT_STORE_ANNOUNCE", "write-behind",
                 "WORKSPACE_RATE_LIMIT_PER_SECOND", "100000",
                 "WORKSPACE_RATE_LIMIT_BURST", "100000"))) {
             server.start();

@@ -23,12 +23,15 @@ import java.util.logging.Logger;
 /**
  * Posting chat messages and reading their history.
  * <p>
- * A message gets its id, its place in the history and its time here, in memory, and is announced at once
- * ({@link ChatMessagePosted}); storing it is write-behind: a bounded queue drained by one writer thread that
- * inserts up to {@code chat.store.batch-size} rows per transaction. The socket thread that posts never waits
- * for the database, so a broadcast to a thousand clients does not queue behind a commit. The price: a crash
- * (not a clean stop, which drains the queue) loses what was still queued, at most a few hundred milliseconds.
- * A full queue refuses the message rather than announcing something that will not be stored.
+ * A message gets its id, its place in the history and its time here, in memory, and goes into a bounded queue
+ * drained by one writer thread that inserts up to {@code chat.store.batch-size} rows per transaction: a group
+ * commit of whatever arrived while the previous one ran. The socket thread that posts never waits for the database.
+ * <p>
+ * By default ({@code chat.store.announce=after-store}) the writer announces ({@link ChatMessagePosted}) each batch
+ * once its transaction has committed, in order: a {@code message:new} anyone has seen is stored and survives a
+ * crash. {@code write-behind} announces at once, before storing (today's faster path: no commit on the way to
+ * the clients), at the price that a crash (not a clean stop, which drains the queue) loses what was still queued,
+ * seen or not. A full queue refuses the message rather than accepting something that will not be stored.
  */
 @ApplicationScoped
 public class ChatMessages {
@@ -70,6 +73,11 @@ public class ChatMessages {
     @ConfigProperty(name = "chat.history.read-wait-ms", defaultValue = "5000")
     long readWaitMillis;
 
+    /** {@code after-store} (default): announced once committed; {@code write-behind}: announced at once. */
+    @Inject
+    @ConfigProperty(name = "chat.store.announce", defaultValue = "after-store")
+    String announce;
+
     private BlockingQueue<ChatMessagePosted> queue;
     private Thread writer;
     private volatile boolean running;
@@ -103,7 +111,9 @@ public class ChatMessages {
                 acceptedCount++;
             }
         }
-        posted.fire(message);
+        if (writeBehind()) {
+            posted.fire(message);
+        }
         return Optional.of(message);
     }
 
@@ -213,17 +223,36 @@ public class ChatMessages {
         }
     }
 
-    /** Writes a batch; on failure retries each row alone, so one bad row costs only itself. */
+    private boolean writeBehind() {
+        return "write-behind".equals(announce);
+    }
+
+    /**
+     * Writes a batch; on failure retries each row alone, so one bad row costs only itself. After the commit (unless
+     * write-behind) the stored messages are announced in order; one that could not be stored is never announced.
+     */
     private void store(List<ChatMessagePosted> batch) {
+        List<ChatMessagePosted> stored = batch;
         try {
             archive.insert(batch);
         } catch (RuntimeException batchFailure) {
             LOG.log(Level.WARNING, "chat.store.batch-failed size=" + batch.size() + " retrying=one-by-one", batchFailure);
+            stored = new ArrayList<>(batch.size());
             for (ChatMessagePosted m : batch) {
                 try {
                     archive.insert(List.of(m));
+                    stored.add(m);
                 } catch (RuntimeException e) {
                     LOG.log(Level.SEVERE, "chat.store.lost id=" + m.id(), e);
+                }
+            }
+        }
+        if (!writeBehind()) {
+            for (ChatMessagePosted m : stored) {
+                try {
+                    posted.fire(m);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "chat.announce.failed id=" + m.id(), e);
                 }
             }
         }

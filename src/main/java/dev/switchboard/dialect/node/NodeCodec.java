@@ -63,6 +63,10 @@ final class NodeCodec {
         if (!(object.get("type") instanceof JsonString type) || type.getString().isBlank()) {
             return Decoded.refused(INVALID_MESSAGE, "Field 'type' must be a non-empty string");
         }
+        String nul = JsonText.nulPath(text, object);
+        if (nul != null) {
+            return Decoded.refused(INVALID_MESSAGE, "Field '" + nul + "' contains U+0000, which strings may not hold");
+        }
         JsonValue payload = object.getOrDefault("payload", JsonValue.NULL);
         JsonValue timestamp = object.get("timestamp");
         if (timestamp != null && timestamp.getValueType() != JsonValue.ValueType.NUMBER

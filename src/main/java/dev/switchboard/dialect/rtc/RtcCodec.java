@@ -86,6 +86,10 @@ final class RtcCodec {
         if (metadata != null && metadata != JsonValue.NULL && !(metadata instanceof JsonObject)) {
             return Decoded.refused(BAD_REQUEST_CODE, "Field 'metadata' must be an object", "metadata");
         }
+        String nul = JsonText.nulPath(text, object);
+        if (nul != null) {
+            return Decoded.refused(BAD_REQUEST_CODE, "Field '" + nul + "' contains U+0000, which strings may not hold", nul);
+        }
         return Decoded.message(new Inbound(type.getString(), object.getOrDefault("data", JsonValue.NULL),
                 id instanceof JsonString s ? s.getString() : null,
                 metadata instanceof JsonObject m ? m : null));

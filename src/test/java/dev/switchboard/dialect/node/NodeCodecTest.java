@@ -32,6 +32,16 @@ class NodeCodecTest {
         assertEquals(jakarta.json.JsonValue.NULL, in.payload());
     }
 
+    /** Found by the fault suite: a session id or search query holding U+0000 reached PostgreSQL, which refuses it. */
+    @Test
+    void refusesStringsHoldingNul() {
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("{\"type\":\"file.upload.pause\",\"payload\":{\"session_id\":\"a\\u0000b\"}}"));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("{\"type\":\"service.search.request\",\"payload\":{\"peer_ids\":[\"\\u0000\"]}}"));
+        assertEquals(NodeCodec.INVALID_MESSAGE, code("{\"type\":\"ping\",\"payload\":{\"k\\u0000\":1}}"));
+        // an escaped backslash followed by u0000 is six ordinary characters
+        DecodedAssert.message(NodeCodec.decode("{\"type\":\"ping\",\"payload\":\"\\\\u0000\"}"));
+    }
+
     @Test
     void refusesWhatIsNotTheEnvelope() {
         assertEquals(NodeCodec.INVALID_JSON, code("{"));

@@ -36,6 +36,14 @@ class RtcCodecTest {
         assertNull(bare.metadata());
     }
 
+    /** Found by the fault suite: a DirectMessage's target_user or id holding U+0000 reached PostgreSQL's queue insert. */
+    @Test
+    void refusesStringsHoldingNulNamingTheField() {
+        assertEquals("data.target_user", DecodedAssert.refused(RtcCodec.decode(
+                "{\"type\":\"DirectMessage\",\"data\":{\"target_user\":\"a\\u0000\",\"payload\":{}}}")).field());
+        assertEquals("id", DecodedAssert.refused(RtcCodec.decode("{\"type\":\"Ping\",\"id\":\"\\u0000\"}")).field());
+    }
+
     @Test
     void refusesWhatIsNotAnEnvelopeNamingTheField() {
         assertNull(DecodedAssert.refused(RtcCodec.decode("{oops")).field());

@@ -1,0 +1,169 @@
+package dev.switchboard.faults;
+
+import dev.switchboard.it.PayaraServer;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * Stalled clients among workspace subscribers: N reading subscribers and one publisher, in three phases: nobody
+ * stalled, one stalled, 10 % stalled. A stalled client is a raw socket with a tiny receive buffer that never reads.
+ * Each stalled one must be closed as a slow consumer (1013: its outbound queue overflowed; 1001: a write waited past
+ * hub.write-timeout-seconds), and every reading subscriber must get every message. Latency (publisher's send to
+ * a subscriber's receipt, one clock) is reported, never asserted.
+ */
+final class Stall {
+
+    private final FaultSuite suite;
+
+    Stall(FaultSuite suite) {
+        this.suite = suite;
+    }
+
+    void run(PayaraServer server) throws Exception {
+        int subscribers = (int) suite.prop("stall.subscribers", 50, 1000);
+        int messages = (int) suite.prop("stall.messages", 1200, 600);
+        int rate = (int) suite.prop("stall.rate", 200, 10);
+        int size = (int) suite.prop("stall.message-bytes", 4096, 4096);
+        suite.report.append("## Stalled clients\n\n");
+        suite.report.append(String.format("%,d workspace subscribers and one publisher, %,d messages of %,d bytes at %d/s per phase; "
+                + "a stalled client has a 2 KB receive buffer and never reads. Latency: publisher's send to a subscriber's receipt "
+                + "(HdrHistogram).%n%n", subscribers, messages, size, rate));
+        suite.report.append("| stalled | messages | delivered to readers | p50 ms | p99 ms | p99.9 ms | max ms | stalled closed as slow (seen as) |\n|---|---|---|---|---|---|---|---|\n");
+        int[] stalledCounts = {0, 1, Math.max(1, subscribers / 10)};
+        int logFrom = server.log().length();
+        for (int phase = 0; phase < stalledCounts.length; phase++) {
+            phase(server, phase, subscribers, stalledCounts[phase], messages, rate, size);
+        }
+        ServerLog.Scan scan = ServerLog.scan(server.log().substring(logFrom));
+        scan.faults().forEach(x -> suite.failures.add("server log (stall): " + x));
+        suite.report.append(String.format("%nServer faults in the log during the stalled-client phases: %d.%n%n", scan.faults().size()));
+    }
+
+    /**
+     * Connections the server closed as slow: outbound queue overflow (1013), a write past its timeout (1001), or no
+     * pong for hub.pong.timeout-seconds (1001: a client that reads nothing answers no ping; with a large socket
+     * buffer on loopback this comes first at low rates).
+     */
+    private static long slowDrops(PayaraServer server) {
+        long n = 0;
+        for (String line : dev.switchboard.it.Api.get(server, "/metrics").body().split("\n")) {
+            if (line.startsWith("switchboard_slow_consumer_drops_total") || line.startsWith("switchboard_write_failures_total")
+                    || line.startsWith("switchboard_pong_timeouts_total")) {
+                n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return n;
+    }
+
+    private void phase(PayaraServer server, int phase, int subscribers, int stalledCount, int messages, int rate, int size) throws Exception {
+        Histogram latency = new ConcurrentHistogram(3);
+        // past the planned messages the publisher goes on until the stalled ones are closed (at most 180 s more)
+        int capacity = messages + rate * 180;
+        List<FaultSocket> readers = new ArrayList<>();
+        List<AtomicIntegerArray> seen = new ArrayList<>();
+        String prefix = "stall" + phase + " ";
+        for (int i = 0; i < subscribers; i++) {
+            FaultSocket ws = FaultSocket.open(server.port(), "/workspace/ws?username=sub" + phase + "-" + i);
+            AtomicIntegerArray got = new AtomicIntegerArray(capacity);
+            ws.listener = f -> {
+                String text = f.text();
+                int at = text.indexOf(prefix);
+                if (at < 0) {
+                    return;
+                }
+                String[] parts = text.substring(at + prefix.length()).split(" ", 3);
+                int seq = Integer.parseInt(parts[0]);
+                long sent = Long.parseLong(parts[1]);
+                latency.recordValue(Math.max(0, System.nanoTime() - sent) / 1000);
+                got.incrementAndGet(seq);
+            };
+            readers.add(ws);
+            seen.add(got);
+        }
+        List<FaultSocket> stalled = new ArrayList<>();
+        for (int i = 0; i < stalledCount; i++) {
+            stalled.add(FaultSocket.open(server.port(), "/workspace/ws?username=stalled" + phase + "-" + i, 2048, false));
+        }
+        String pad = "p".repeat(Math.max(0, size - 60));
+        try (FaultSocket pub = FaultSocket.open(server.port(), "/workspace/ws?username=pub" + phase)) {
+            long drops0 = slowDrops(server);
+            long start = System.nanoTime();
+            int sent = 0;
+            for (int i = 0; i < capacity; i++) {
+                if (i >= messages && (stalledCount == 0 || (i % rate == 0 && slowDrops(server) - drops0 >= stalledCount))) {
+                    break;
+                }
+                long due = start + (long) i * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                pub.sendText("{\"type\":\"message:send\",\"text\":\"" + prefix + i + " " + System.nanoTime() + " " + pad + "\"}");
+                sent++;
+            }
+            messages = sent;
+            // every reader gets every message (bounded wait; the figure is the behaviour, not the time)
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            long missing;
+            do {
+                missing = 0;
+                for (AtomicIntegerArray got : seen) {
+                    for (int i = 0; i < messages; i++) {
+                        if (got.get(i) == 0) {
+                            missing++;
+                        }
+                    }
+                }
+                if (missing > 0) {
+                    Thread.sleep(100);
+                }
+            } while (missing > 0 && System.nanoTime() < deadline);
+            long doubled = 0;
+            for (AtomicIntegerArray got : seen) {
+                for (int i = 0; i < messages; i++) {
+                    doubled += Math.max(0, got.get(i) - 1);
+                }
+            }
+            int dropped = 0;
+            for (FaultSocket r : readers) {
+                if (r.closed()) {
+                    dropped++;
+                }
+            }
+            if (missing > 0 || doubled > 0 || dropped > 0) {
+                suite.failures.add(String.format("stall phase %d (%d stalled): %d deliveries missing, %d doubled, %d readers closed",
+                        phase, stalledCount, missing, doubled, dropped));
+            }
+            // the stalled ones: read now; each must end with the slow-consumer close
+            // the server closed them as slow (counted in its metrics); reading now shows how: a close frame when it
+            // still fitted (1013 queue overflow, 1001 write timeout), else the connection cut under a full buffer (1006)
+            long closedAsSlow = slowDrops(server) - drops0;
+            if (closedAsSlow < stalledCount) {
+                suite.failures.add("stall phase " + phase + ": " + stalledCount + " stalled, " + closedAsSlow + " closed as slow consumers");
+            }
+            Map<Integer, Integer> codes = new TreeMap<>();
+            for (FaultSocket s : stalled) {
+                int code = s.drainToClose(10_000);
+                codes.merge(code, 1, Integer::sum);
+                if (code != 1013 && code != 1001 && code != 1006) {
+                    suite.failures.add("stall phase " + phase + ": a stalled client ended with " + code + ", not 1013/1001/cut");
+                }
+                s.close();
+            }
+            long total = (long) subscribers * messages;
+            suite.report.append(String.format("| %d | %,d | %,d / %,d | %.1f | %.1f | %.1f | %.1f | %s |%n", stalledCount, messages, total - missing, total,
+                    latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
+                    latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0,
+                    stalledCount == 0 ? "—" : stalledCount + " of " + stalledCount + " " + codes));
+        } finally {
+            readers.forEach(FaultSocket::close);
+            stalled.forEach(FaultSocket::close);
+        }
+    }
+}
