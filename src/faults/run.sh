@@ -29,7 +29,7 @@ MARK=target/faults/.started
 touch "$MARK"
 set +e
 # shellcheck disable=SC2086
-mvn -B verify -Dit.test=FaultSuiteIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B verify -Dit.test=FaultSuiteIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.wildfly.skip -Dit.liberty.skip \
   -Dit.start-timeout-seconds="${START_TIMEOUT:-600}" -Dfaults.mode=long -Dfaults.parts="$LIST" ${FAULTS_OPTS:-} > "$LOG" 2>&1
 STATUS=$?
 set -e

@@ -1,6 +1,6 @@
 package dev.switchboard.faults;
 
-import dev.switchboard.it.PayaraServer;
+import dev.switchboard.it.AppServer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ final class Bystander implements AutoCloseable {
         this.ws = ws;
     }
 
-    static Bystander open(PayaraServer server, Target t, String token) throws Exception {
+    static Bystander open(AppServer server, Target t, String token) throws Exception {
         String path = t.path().endsWith("username=") ? t.path() + "bystander" : t.path();
         Bystander b = new Bystander(t, FaultSocket.open(server.port(), path));
         switch (t.name()) {
@@ -54,7 +54,7 @@ final class Bystander implements AutoCloseable {
         return n;
     }
 
-    void check(PayaraServer server, String token) throws Exception {
+    void check(AppServer server, String token) throws Exception {
         if (ws.closed()) {
             failures.add(target.name() + " bystander was dropped: close " + ws.closeCode);
             return;

@@ -1,7 +1,7 @@
 package dev.switchboard.faults;
 
 import dev.switchboard.it.Api;
-import dev.switchboard.it.PayaraServer;
+import dev.switchboard.it.AppServer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public final class FaultSuite {
 
     // ---------------------------------------------------------------- fuzzing
 
-    void fuzz(PayaraServer server) throws Exception {
+    void fuzz(AppServer server) throws Exception {
         long perDialect = prop("fuzz.frames", 1500, 100_000);
         int connections = (int) prop("fuzz.connections", 2, 4);
         String token = Api.adminToken(server);
@@ -155,7 +155,7 @@ public final class FaultSuite {
 
     // ---------------------------------------------------------------- floods at the default limits
 
-    void floods(PayaraServer server) throws Exception {
+    void floods(AppServer server) throws Exception {
         String token = Api.adminToken(server);
         report.append("## Floods at the default rate limits\n\n| dialect | sent as fast as possible | answered | rate-limit frames | open after |\n|---|---|---|---|---|\n");
         int logFrom = server.log().length();
@@ -199,7 +199,7 @@ public final class FaultSuite {
         report.append(String.format("%nServer faults in the log during the floods: %d.%n%n", scan.faults().size()));
     }
 
-    void stall(PayaraServer server) throws Exception {
+    void stall(AppServer server) throws Exception {
         new Stall(this).run(server);
     }
 
@@ -207,7 +207,7 @@ public final class FaultSuite {
      * Chat throughput: one publisher posts as fast as it can, ten subscribers read; messages per second until every
      * subscriber had every message (for chat.store.announce after-store against write-behind; reported only).
      */
-    void chatThroughput(PayaraServer server) throws Exception {
+    void chatThroughput(AppServer server) throws Exception {
         int n = (int) prop("chat.messages", 3000, 20_000);
         int readers = 10;
         java.util.concurrent.atomic.AtomicLong got = new java.util.concurrent.atomic.AtomicLong();
@@ -245,7 +245,7 @@ public final class FaultSuite {
         }
     }
 
-    void kill(PayaraServer server, boolean firstRoundWriteBehind) throws Exception {
+    void kill(AppServer server, boolean firstRoundWriteBehind) throws Exception {
         new KillRounds(this, firstRoundWriteBehind).run(server);
     }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.faults;
 
-import dev.switchboard.it.PayaraServer;
+import dev.switchboard.it.AppServer;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -33,7 +33,7 @@ class FaultSuiteIT {
             // chat figure; the kill rounds restart it with the defaults, at which the floods then run
             Map<String, String> env = new HashMap<>(FaultSuite.raisedLimits());
             env.putAll(chat);
-            try (PayaraServer server = new PayaraServer("faults", env)) {
+            try (AppServer server = AppServer.create("faults", env)) {
                 server.start();
                 if (parts.contains("fuzz")) {
                     suite.fuzz(server);

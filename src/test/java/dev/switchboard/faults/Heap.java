@@ -1,7 +1,7 @@
 package dev.switchboard.faults;
 
 import dev.switchboard.it.Api;
-import dev.switchboard.it.PayaraServer;
+import dev.switchboard.it.AppServer;
 
 import java.util.concurrent.TimeUnit;
 
@@ -11,7 +11,7 @@ final class Heap {
     private Heap() {
     }
 
-    static void gc(PayaraServer server) throws Exception {
+    static void gc(AppServer server) throws Exception {
         Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(server.pid()), "GC.run").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
@@ -19,7 +19,7 @@ final class Heap {
     }
 
     /** The first {@code lines} classes of the live-heap histogram. */
-    static String histogram(PayaraServer server, int lines) throws Exception {
+    static String histogram(AppServer server, int lines) throws Exception {
         Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(server.pid()), "GC.class_histogram").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -32,7 +32,7 @@ final class Heap {
         return b.toString();
     }
 
-    static long used(PayaraServer server) {
+    static long used(AppServer server) {
         for (String line : Api.get(server, "/metrics").body().split("\n")) {
             if (line.startsWith("jvm_memory_heap_used_bytes")) {
                 return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -1,7 +1,7 @@
 package dev.switchboard.faults;
 
 import dev.switchboard.it.Api;
-import dev.switchboard.it.PayaraServer;
+import dev.switchboard.it.AppServer;
 import dev.switchboard.it.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -52,7 +52,7 @@ final class KillRounds {
         this.firstRoundWriteBehind = firstRoundWriteBehind;
     }
 
-    void run(PayaraServer server) throws Exception {
+    void run(AppServer server) throws Exception {
         int rounds = (int) suite.prop("kill.rounds", 1, 20);
         String token = Api.adminToken(server);
         Path bin = server.dataDir().getParent().resolve("kill-bin").toAbsolutePath();
@@ -86,7 +86,7 @@ final class KillRounds {
                 seenTotal[1], lostTotal[1]));
     }
 
-    private long[] round(PayaraServer server, int round, long files, Path bin, boolean writeBehind) throws Exception {
+    private long[] round(AppServer server, int round, long files, Path bin, boolean writeBehind) throws Exception {
         String token = Api.adminToken(server);
         String r = "r" + round + "-" + System.nanoTime() % 100000;
         // the workflow: a (quick) -> b (slow) -> c (quick), each appending to its own file
@@ -377,7 +377,7 @@ final class KillRounds {
         }
     }
 
-    private static long service(PayaraServer server, String token, String body) {
+    private static long service(AppServer server, String token, String body) {
         return json(Api.call(server, "POST", "/api/services", token, body)).getJsonNumber("id").longValue();
     }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.faults;
 
-import dev.switchboard.it.PayaraServer;
+import dev.switchboard.it.AppServer;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -25,7 +25,7 @@ final class Stall {
         this.suite = suite;
     }
 
-    void run(PayaraServer server) throws Exception {
+    void run(AppServer server) throws Exception {
         int subscribers = (int) suite.prop("stall.subscribers", 50, 1000);
         int messages = (int) suite.prop("stall.messages", 1200, 600);
         int rate = (int) suite.prop("stall.rate", 200, 10);
@@ -50,7 +50,7 @@ final class Stall {
      * pong for hub.pong.timeout-seconds (1001: a client that reads nothing answers no ping; with a large socket
      * buffer on loopback this comes first at low rates).
      */
-    private static long slowDrops(PayaraServer server) {
+    private static long slowDrops(AppServer server) {
         long n = 0;
         for (String line : dev.switchboard.it.Api.get(server, "/metrics").body().split("\n")) {
             if (line.startsWith("switchboard_slow_consumer_drops_total") || line.startsWith("switchboard_write_failures_total")
@@ -61,7 +61,7 @@ final class Stall {
         return n;
     }
 
-    private void phase(PayaraServer server, int phase, int subscribers, int stalledCount, int messages, int rate, int size) throws Exception {
+    private void phase(AppServer server, int phase, int subscribers, int stalledCount, int messages, int rate, int size) throws Exception {
         Histogram latency = new ConcurrentHistogram(3);
         // past the planned messages the publisher goes on until the stalled ones are closed (at most 180 s more)
         int capacity = messages + rate * 180;
