@@ -67,6 +67,11 @@ public class Uploads {
         uploadedBytes = meters.counter("switchboard_upload_bytes_total", "Upload chunk bytes written to disk (first receipt of each chunk)");
     }
 
+    /** Made at start-up, so that its counter is on /metrics (at 0) from the first scrape, not from the first upload. */
+    void started(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(jakarta.enterprise.context.ApplicationScoped.class) Object event) {
+        // nothing to do: being made is the point
+    }
+
     @Inject
     ServiceRegistry services;
 
