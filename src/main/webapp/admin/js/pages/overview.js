@@ -11,7 +11,8 @@ const KEY = 'sb.samples';
 const CHARTED = ['switchboard_frames_in_total', 'switchboard_frames_out_total', 'switchboard_bytes_in_total',
   'switchboard_bytes_out_total', 'switchboard_slow_consumer_drops_total', 'switchboard_pong_timeouts_total',
   'switchboard_write_failures_total', 'switchboard_auth_failures_total', 'switchboard_outbound_queued_frames',
-  'jvm_memory_heap_used_bytes', 'jvm_memory_heap_max_bytes', 'process_uptime_seconds'];
+  'jvm_memory_heap_used_bytes', 'jvm_memory_heap_max_bytes', 'process_uptime_seconds',
+  'switchboard_cluster_members', 'switchboard_cluster_backplane_up'];
 // refused handshakes, one row per reason (path, origin, token, capacity, ...): charted as their sum
 const REFUSALS = 'switchboard_handshake_refusals_total';
 // kept across visits to the page and reloads of the tab, so the charts do not start empty every time:
@@ -67,6 +68,13 @@ function totalSeries(name, title) {
   return { name: title, points: samples.map(s => [s.at, s.v[name] ?? 0]) };
 }
 
+/** This instance and the others it hears (switchboard_cluster_members); says so when the backplane is away. */
+function clusterMembers(last) {
+  const n = last.switchboard_cluster_members;
+  if (!n) return '…';
+  return n === 1 ? '1 (this instance alone)' : `${n}${last.switchboard_cluster_backplane_up ? '' : ' (backplane unreachable)'}`;
+}
+
 export async function mount(el) {
   const identity = h('dl', { class: 'facts', id: 'identity' });
   const charts = h('div', { class: 'charts', id: 'charts' });
@@ -84,6 +92,7 @@ export async function mount(el) {
       ['Peer id', p?.peer_id ?? '…'],
       ['DHT node id', p?.dht_node_id ?? '…'],
       ['Uptime', p ? fmtDuration(p.uptime_seconds + (Date.now() - lastStatus.at) / 1000) : fmtDuration(last.process_uptime_seconds || 0)],
+      ['Cluster members', clusterMembers(last)],
       ['Known peers', p?.known_peers ?? 0],
       ['Services', p?.stats?.services_count ?? '…'],
       ['Open WebSocket connections', p?.stats?.websocket_connections ?? '…'],

@@ -115,6 +115,8 @@ class ConsoleIT {
         browser.until(d -> browser.all("#identity dd[data-key='Peer id']").stream()
                 .anyMatch(e -> e.getText().startsWith("12D3KooW")) ? Boolean.TRUE : null, LONG, "the node's peer id");
         browser.until(d -> browser.all("#charts polyline").size() >= 4 ? Boolean.TRUE : null, LONG, "charts with two samples");
+        browser.until(d -> browser.all("#identity dd[data-key='Cluster members']").stream()
+                .anyMatch(e -> e.getText().startsWith("1 (this instance alone)")) ? Boolean.TRUE : null, LONG, "the cluster's members");
         for (int i = 0; i < 8; i++) {
             Api.login(server, "admin", "wrong-password-" + i);
         }
