@@ -1,7 +1,8 @@
 #!/bin/bash
 # Switchboard's benchmark, side by side with the reference hubs of ../shared/bench, in one run.
 #
-#   src/bench/run.sh [scenario ...]      scenarios: startup fanout idle rtc upload workflow search (default: all)
+#   src/bench/run.sh [scenario ...]      scenarios: startup fanout idle rtc upload workflow search (default: all),
+#                                        and heap (not in the default: Switchboard only, what an idle connection holds)
 #
 # Builds the WAR and the bench client, copies and builds the reference hubs and the wsbench load generator under
 # target/bench/refs (their sources stay in ../shared/bench; nothing of them enters this repository), starts every
@@ -12,7 +13,8 @@
 # UPLOAD_MIB (2048), RTC_CONNS (10000), RTC_RATE (100), SEARCH_SERVICES (10000), WORKFLOW_EXECUTIONS (200),
 # FANOUT_WARMUP (3: seconds of load at 50 msg/s every server gets before its fan-out is measured; the JVMs' JIT
 # needs more than that, so a run with e.g. 30 gives their warm figures), SERVER (payara, wildfly or liberty: which
-# server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them, on the standard WebSocket API).
+# server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them, on the standard WebSocket API),
+# HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
@@ -24,6 +26,9 @@ FANOUT_CONNS=${FANOUT_CONNS:-1000}
 IDLE_CONNS=${IDLE_CONNS:-"10000 19000"}
 REFS=${REFS:-"node-ws go go-nocoal jetty vertx"}
 SCENARIOS=${*:-startup fanout idle rtc upload workflow search}
+HEAP_CONNS=${HEAP_CONNS:-10000}
+SB_JAVA=${SB_JAVA:-java}
+JCMD=jcmd; [ -x "$(dirname "$(command -v "$SB_JAVA")")/jcmd" ] && JCMD="$(dirname "$(command -v "$SB_JAVA")")/jcmd"
 SB_PORT=${SB_PORT:-8090}
 SERVER=${SERVER:-payara}
 SB_PASSWORD=bench-admin-password
@@ -94,7 +99,7 @@ start_switchboard() {
      UPLOAD_MAX_FILE_BYTES=8589934592 UPLOAD_MAX_SESSIONS_PER_USER=64
   case $SERVER in
     payara)
-      (cd "$S" && exec taskset -c "$SERVER_CPU" java -XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-} \
+      (cd "$S" && exec taskset -c "$SERVER_CPU" "$SB_JAVA" -XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-} \
          -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
          --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$postboot" \
          --deploy "$ROOT/target/switchboard.war" --contextroot / \
@@ -173,12 +178,53 @@ idle() {
   sleep 5
 }
 
+# What one idle connection holds: live-heap class histograms (jcmd GC.class_histogram, each after a full GC) with no
+# connection and with HEAP_CONNS idle workspace connections, their difference per connection (the 40 largest classes
+# in logs/heap-<n>/per-connection.txt), and the native side: NMT's difference (the server runs with
+# -XX:NativeMemoryTracking=summary here, which costs a little memory of its own), the thread count, and RSS.
+heap() {
+  local n=$1 pid=${PID[switchboard]} url="ws://127.0.0.1:$SB_PORT${URLPATH[switchboard]}" dir=$OUT/logs/heap-$n
+  rm -rf "$dir"; mkdir -p "$dir"
+  "$JCMD" "$pid" GC.class_histogram > "$dir/histogram-0.txt"
+  "$JCMD" "$pid" VM.native_memory baseline > /dev/null
+  "$JCMD" "$pid" GC.heap_info > "$dir/heap-0.txt"
+  local rss0 threads0
+  rss0=$(rss_kb "$pid"); threads0=$(ls /proc/"$pid"/task | wc -l)
+  taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$n" -idle -parallel 100 > "$dir/wsbench.json" 2>&1 &
+  local lg=$!
+  for _ in $(seq 1 240); do grep -q '"mode"' "$dir/wsbench.json" && break; sleep 0.5; done
+  sleep 8
+  local rss1 threads1 rss2
+  rss1=$(rss_kb "$pid"); threads1=$(ls /proc/"$pid"/task | wc -l)
+  "$JCMD" "$pid" GC.class_histogram > "$dir/histogram-$n.txt"
+  rss2=$(rss_kb "$pid")
+  "$JCMD" "$pid" GC.heap_info > "$dir/heap-$n.txt"
+  "$JCMD" "$pid" VM.native_memory summary.diff > "$dir/nmt-diff.txt"
+  kill $lg 2>/dev/null; wait $lg 2>/dev/null || true
+  # rows: "num: instances bytes class (module)"; the difference per class, largest first, per connection
+  awk -v n="$n" 'FNR == 1 { f++ } $1 ~ /^[0-9]+:$/ { k = $4; if (f == 1) { i0[k] = $2; b0[k] = $3 } else { i1[k] = $2; b1[k] = $3 }; seen[k] = 1 }
+    END { for (k in seen) { d = b1[k] - b0[k]; t += d; if (d != 0) printf "%10.1f %10.2f  %s\n", d / n, (i1[k] - i0[k]) / n, k }
+          printf "%10.1f %10s  %s\n", t / n, "", "TOTAL (bytes, instances per connection)" }' \
+    "$dir/histogram-0.txt" "$dir/histogram-$n.txt" | sort -rn | head -41 > "$dir/per-connection.txt"
+  local live nmt
+  live=$(awk '/TOTAL/ { printf "%.0f", $1 }' "$dir/per-connection.txt")
+  nmt=$(awk '/^Total:/ { for (i = 1; i <= NF; i++) if ($i ~ /^committed=/) { sub(/^committed=[0-9]+KB/, "", $i); gsub(/[^0-9+-]/, "", $i); print $i; exit } }' "$dir/nmt-diff.txt")
+  record "{\"scenario\":\"heap\",\"server\":\"switchboard\",\"conns\":$n,\"liveHeapPerConnB\":$live,\"rssPerConnKiB\":$(( (rss1 - rss0) / n )),\"rssAfterFullGcPerConnKiB\":$(( (rss2 - rss0) / n )),\"nmtCommittedPerConnKiB\":$(( ${nmt:-0} / n )),\"threadsBefore\":$threads0,\"threadsWithConns\":$threads1,$(grep -o '"open":[0-9]*' "$dir/wsbench.json" || echo '"open":0')}"
+  log "heap: $dir/per-connection.txt"
+  cat "$dir/per-connection.txt" >&2
+  sleep 5
+}
+
 build
 want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 log "switchboard"
 SB="127.0.0.1:$SB_PORT"
 if want idle; then for n in $IDLE_CONNS; do start_switchboard; idle switchboard "$n"; stop switchboard; done; fi
+if want heap; then
+  SB_JAVA_OPTS="${SB_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary" start_switchboard; heap "$HEAP_CONNS"; stop switchboard
+  [ "$SCENARIOS" = heap ] && { log "results: $RESULTS"; exit 0; }
+fi
 start_switchboard
 if want fanout; then fanout switchboard; fi
 if want rtc; then record "$(bench_java rtc "$SB" "$SB_PASSWORD" conns="${RTC_CONNS:-10000}" rate="${RTC_RATE:-100}")"; fi
