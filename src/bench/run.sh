@@ -14,11 +14,12 @@
 # FANOUT_WARMUP (3: seconds of load at 50 msg/s every server gets before its fan-out is measured; the JVMs' JIT
 # needs more than that, so a run with e.g. 30 gives their warm figures), SERVER (payara, wildfly or liberty: which
 # server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them, on the standard WebSocket API),
-# HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
+# BENCH_OUT (target/bench: results, logs, built references), SB_JVM_OPTIONS (an argfile of JVM options for Payara Micro, default src/main/payara/jvm.options; none: no file),
+# FIRST_TIMEOUT (180: seconds a start may take), SB_WAR (Payara: the WAR to deploy, default target/switchboard.war), SB_PORT (8090), SB_DB (sb_bench: the database it drops and makes), HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
-OUT=$ROOT/target/bench
+OUT=${BENCH_OUT:-$ROOT/target/bench}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 RATES=${RATES:-"50 100"}
@@ -28,10 +29,13 @@ REFS=${REFS:-"node-ws go go-nocoal jetty vertx"}
 SCENARIOS=${*:-startup fanout idle rtc upload workflow search}
 HEAP_CONNS=${HEAP_CONNS:-10000}
 SB_JAVA=${SB_JAVA:-java}
+# Payara Micro's JVM options, as the run profile and the image use them (SB_JVM_OPTIONS=none: the JVM's defaults)
+JVM_OPTIONS=@${SB_JVM_OPTIONS:-$ROOT/src/main/payara/jvm.options}; [ "${SB_JVM_OPTIONS:-}" = none ] && JVM_OPTIONS=
 JCMD=jcmd; [ -x "$(dirname "$(command -v "$SB_JAVA")")/jcmd" ] && JCMD="$(dirname "$(command -v "$SB_JAVA")")/jcmd"
 SB_PORT=${SB_PORT:-8090}
 SERVER=${SERVER:-payara}
 SB_PASSWORD=bench-admin-password
+SB_DB=${SB_DB:-sb_bench}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/results-$STAMP.jsonl
 mkdir -p "$OUT/refs" "$OUT/logs"
@@ -89,8 +93,8 @@ start_switchboard() {
   if [ -z "$db" ]; then pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && db=postgres || db=h2; fi
   local postboot=$ROOT/src/main/payara/post-boot-h2.asadmin
   if [ "$db" = postgres ]; then
-    psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS sb_bench" -c "CREATE DATABASE sb_bench" postgres
-    export SWITCHBOARD_DB_URL=jdbc:postgresql://127.0.0.1:5432/sb_bench SWITCHBOARD_DB_USER=postgres SWITCHBOARD_DB_PASSWORD=
+    psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $SB_DB" -c "CREATE DATABASE $SB_DB" postgres
+    export SWITCHBOARD_DB_URL=jdbc:postgresql://127.0.0.1:5432/$SB_DB SWITCHBOARD_DB_USER=postgres SWITCHBOARD_DB_PASSWORD=
     postboot=$ROOT/src/main/payara/post-boot-postgres.asadmin
   fi
   LAUNCHED_MS=$(date +%s%3N)
@@ -99,10 +103,10 @@ start_switchboard() {
      UPLOAD_MAX_FILE_BYTES=8589934592 UPLOAD_MAX_SESSIONS_PER_USER=64
   case $SERVER in
     payara)
-      (cd "$S" && exec taskset -c "$SERVER_CPU" "$SB_JAVA" -XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-} \
+      (cd "$S" && exec taskset -c "$SERVER_CPU" "$SB_JAVA" -XX:ActiveProcessorCount=1 $JVM_OPTIONS ${SB_JAVA_OPTS:-} \
          -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
          --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$postboot" \
-         --deploy "$ROOT/target/switchboard.war" --contextroot / \
+         --deploy "${SB_WAR:-$ROOT/target/switchboard.war}" --contextroot / \
          --port "$SB_PORT" --nohazelcast --disablephonehome --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
       PID[switchboard]=$! ;;
     wildfly)
@@ -129,7 +133,7 @@ start_switchboard() {
   esac
   log "switchboard pid=${PID[switchboard]} db=$db"
   local first
-  first=$(bench_java first-connection "127.0.0.1:$SB_PORT" "$SB_PASSWORD" launchedAtMs="$LAUNCHED_MS")
+  first=$(bench_java first-connection "127.0.0.1:$SB_PORT" "$SB_PASSWORD" launchedAtMs="$LAUNCHED_MS" timeoutSeconds="${FIRST_TIMEOUT:-180}")
   sleep 5
   record "$(echo "$first" | sed "s/}\$/,\"server\":\"switchboard\",\"container\":\"$SERVER\",\"db\":\"$db\",\"idleRssKiB\":$(rss_kb "${PID[switchboard]}")}/")"
 }
@@ -183,7 +187,8 @@ idle() {
 # in logs/heap-<n>/per-connection.txt), and the native side: NMT's difference (the server runs with
 # -XX:NativeMemoryTracking=summary here, which costs a little memory of its own), the thread count, and RSS.
 heap() {
-  local n=$1 pid=${PID[switchboard]} url="ws://127.0.0.1:$SB_PORT${URLPATH[switchboard]}" dir=$OUT/logs/heap-$n
+  local n=$1 pid=${PID[switchboard]} url="ws://127.0.0.1:$SB_PORT${URLPATH[switchboard]}"
+  local dir=$OUT/logs/heap-$n
   rm -rf "$dir"; mkdir -p "$dir"
   "$JCMD" "$pid" GC.class_histogram > "$dir/histogram-0.txt"
   "$JCMD" "$pid" VM.native_memory baseline > /dev/null
@@ -196,20 +201,24 @@ heap() {
   sleep 8
   local rss1 threads1 rss2
   rss1=$(rss_kb "$pid"); threads1=$(ls /proc/"$pid"/task | wc -l)
+  # divide by the connections open now (a slow, contended storm may have lost some), as the server counts them
+  local open
+  open=$(curl -s "http://127.0.0.1:$SB_PORT/metrics" | awk '/^switchboard_connections\{dialect="workspace"\}/ { print int($2) }')
+  [ -n "$open" ] && [ "$open" -gt 0 ] || open=$n
   "$JCMD" "$pid" GC.class_histogram > "$dir/histogram-$n.txt"
   rss2=$(rss_kb "$pid")
   "$JCMD" "$pid" GC.heap_info > "$dir/heap-$n.txt"
   "$JCMD" "$pid" VM.native_memory summary.diff > "$dir/nmt-diff.txt"
   kill $lg 2>/dev/null; wait $lg 2>/dev/null || true
   # rows: "num: instances bytes class (module)"; the difference per class, largest first, per connection
-  awk -v n="$n" 'FNR == 1 { f++ } $1 ~ /^[0-9]+:$/ { k = $4; if (f == 1) { i0[k] = $2; b0[k] = $3 } else { i1[k] = $2; b1[k] = $3 }; seen[k] = 1 }
+  awk -v n="$open" 'FNR == 1 { f++ } $1 ~ /^[0-9]+:$/ { k = $4; if (f == 1) { i0[k] = $2; b0[k] = $3 } else { i1[k] = $2; b1[k] = $3 }; seen[k] = 1 }
     END { for (k in seen) { d = b1[k] - b0[k]; t += d; if (d != 0) printf "%10.1f %10.2f  %s\n", d / n, (i1[k] - i0[k]) / n, k }
           printf "%10.1f %10s  %s\n", t / n, "", "TOTAL (bytes, instances per connection)" }' \
     "$dir/histogram-0.txt" "$dir/histogram-$n.txt" | sort -rn | head -41 > "$dir/per-connection.txt"
   local live nmt
   live=$(awk '/TOTAL/ { printf "%.0f", $1 }' "$dir/per-connection.txt")
   nmt=$(awk '/^Total:/ { for (i = 1; i <= NF; i++) if ($i ~ /^committed=/) { sub(/^committed=[0-9]+KB/, "", $i); gsub(/[^0-9+-]/, "", $i); print $i; exit } }' "$dir/nmt-diff.txt")
-  record "{\"scenario\":\"heap\",\"server\":\"switchboard\",\"conns\":$n,\"liveHeapPerConnB\":$live,\"rssPerConnKiB\":$(( (rss1 - rss0) / n )),\"rssAfterFullGcPerConnKiB\":$(( (rss2 - rss0) / n )),\"nmtCommittedPerConnKiB\":$(( ${nmt:-0} / n )),\"threadsBefore\":$threads0,\"threadsWithConns\":$threads1,$(grep -o '"open":[0-9]*' "$dir/wsbench.json" || echo '"open":0')}"
+  record "{\"scenario\":\"heap\",\"server\":\"switchboard\",\"conns\":$n,\"liveHeapPerConnB\":$live,\"serverOpen\":$open,\"rssPerConnKiB\":$(( (rss1 - rss0) / open )),\"rssAfterFullGcPerConnKiB\":$(( (rss2 - rss0) / open )),\"nmtCommittedPerConnKiB\":$(( ${nmt:-0} / open )),\"threadsBefore\":$threads0,\"threadsWithConns\":$threads1,$(grep -o '"open":[0-9]*' "$dir/wsbench.json" || echo '"open":0')}"
   log "heap: $dir/per-connection.txt"
   cat "$dir/per-connection.txt" >&2
   sleep 5
@@ -222,7 +231,10 @@ log "switchboard"
 SB="127.0.0.1:$SB_PORT"
 if want idle; then for n in $IDLE_CONNS; do start_switchboard; idle switchboard "$n"; stop switchboard; done; fi
 if want heap; then
-  SB_JAVA_OPTS="${SB_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary" start_switchboard; heap "$HEAP_CONNS"; stop switchboard
+  # no keep-alive pings while the storm lasts: wsbench reads (and so answers pings) only once every connection is open
+  HUB_PING_INTERVAL_SECONDS=3000 HUB_PONG_TIMEOUT_SECONDS=3600 SB_JAVA_OPTS="${SB_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary" \
+    start_switchboard
+  heap "$HEAP_CONNS"; stop switchboard
   [ "$SCENARIOS" = heap ] && { log "results: $RESULTS"; exit 0; }
 fi
 start_switchboard

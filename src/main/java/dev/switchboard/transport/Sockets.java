@@ -50,11 +50,17 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.tyrus.fast-unmask", defaultValue = "true")
     boolean fastUnmask;
 
+    /** Payara: see {@link TyrusAdapter}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.tyrus.release-handshake", defaultValue = "true")
+    boolean releaseHandshake;
+
     private ContainerAdapter adapter = ContainerAdapter.STANDARD;
 
     @PostConstruct
     void chooseAdapter() {
-        adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), fastUnmask, skipTyrusIdleTimer, rawFrames, directWrites)
+        adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), fastUnmask, skipTyrusIdleTimer, rawFrames, directWrites,
+                        releaseHandshake)
                 .orElse(ContainerAdapter.STANDARD);
     }
 

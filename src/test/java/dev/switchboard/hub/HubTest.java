@@ -39,6 +39,23 @@ class HubTest {
     }
 
     @Test
+    void eachConnectionCountsItsOwnFramesInAndOut() {
+        Hub hub = Hub.standalone(16);
+        Connection a = hub.open("node", "a", new RecordingTransport(true));
+        Connection b = hub.open("node", "b", new RecordingTransport(true));
+        hub.broadcast("node", Frame.of("{\"type\":\"x\"}"));
+        hub.send(a, Frame.of("{\"type\":\"y\"}"));
+        hub.received(b, 10);
+        hub.received(b, 20);
+        hub.pong(b);
+        assertEquals(2, a.framesOut());
+        assertEquals(1, b.framesOut());
+        assertEquals(0, a.framesIn());
+        assertEquals(2, b.framesIn(), "messages count, pongs do not");
+        assertEquals(3, hub.counters().framesOut.sum());
+    }
+
+    @Test
     void aBroadcastByClearanceMakesEachVariantOnceAndOnlyForClearancesPresent() {
         Hub hub = Hub.standalone(16);
         RecordingTransport writer1 = new RecordingTransport(true);

@@ -17,6 +17,8 @@ final class PayaraServer extends AppServer {
         return List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xss512k",
+                // the JVM options the run profile, the image and the benchmark give Payara Micro
+                "@" + Path.of("src/main/payara/jvm.options").toAbsolutePath(),
                 "-jar", runtime().resolve("payara-micro.jar").toString(),
                 "--addlibs", runtime().resolve("postgresql.jar").toString(),
                 "--prebootcommandfile", commands.resolve("pre-boot.asadmin").toString(),

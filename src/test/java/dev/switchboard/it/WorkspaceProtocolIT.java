@@ -106,6 +106,10 @@ class WorkspaceProtocolIT {
             assertTrue(log.contains("grizzly.direct-writes active"), "broadcast frames went straight to Grizzly's write queue (GrizzlyWire)");
             assertFalse(log.contains("direct-writes unavailable"), "GrizzlyWire reached Grizzly's connection");
             assertFalse(log.contains("raw-frames unavailable"), "TyrusWire reached Tyrus's writer");
+            // what an idle connection holds (the benchmark's heap scenario): the handshake's leftovers are let go of
+            assertTrue(log.contains("tyrus.release-handshake active"), "HandshakeRelease emptied Grizzly's header fields");
+            assertFalse(log.contains("release-handshake unavailable"), "HandshakeRelease reached Tyrus's and Grizzly's fields");
+            assertFalse(log.contains("tyrus.idle-timer.future-kept"), "TyrusIdleTimer dropped Tyrus's first idle-timer task");
         }
     }
 

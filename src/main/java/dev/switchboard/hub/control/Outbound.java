@@ -24,7 +24,8 @@ public final class Outbound {
     private final Transport transport;
     private final int capacity;
     private final Listener listener;
-    private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
+    /** Made when a frame first has to wait (most connections never queue one); guarded by {@code this}. */
+    private ArrayDeque<Frame> queue;
     private boolean writing;
     private boolean closed;
     private boolean inSend;
@@ -44,9 +45,12 @@ public final class Outbound {
                 return false;
             }
             if (writing) {
+                if (queue == null) {
+                    queue = new ArrayDeque<>(4);
+                }
                 if (queue.size() >= capacity) {
                     closed = true;
-                    queue.clear();
+                    queue = null;
                     return false;
                 }
                 queue.addLast(frame);
@@ -61,7 +65,7 @@ public final class Outbound {
     /** Refuses all further frames and drops what is queued. */
     public synchronized void close() {
         closed = true;
-        queue.clear();
+        queue = null;
     }
 
     /**
@@ -93,7 +97,12 @@ public final class Outbound {
     }
 
     public synchronized int queued() {
-        return queue.size();
+        return queue == null ? 0 : queue.size();
+    }
+
+    /** The next waiting frame, or null; guarded by {@code this}. */
+    private Frame next() {
+        return queue == null ? null : queue.pollFirst();
     }
 
     /**
@@ -116,7 +125,7 @@ public final class Outbound {
                 if (!completedDuringSend) {
                     return;
                 }
-                frame = queue.pollFirst();
+                frame = next();
                 if (frame != null) {
                     continue;
                 }
@@ -132,7 +141,7 @@ public final class Outbound {
             Runnable then;
             synchronized (this) {
                 closed = true;
-                queue.clear();
+                queue = null;
                 then = drained();
             }
             listener.failed(failure);
@@ -147,7 +156,7 @@ public final class Outbound {
                 completedDuringSend = true;
                 return;
             }
-            next = queue.pollFirst();
+            next = next();
             if (next != null) {
                 then = null;
             } else {

@@ -12,7 +12,8 @@ import java.util.logging.Logger;
  * incoming frames checked and unmasked eight bytes at a time ({@link TyrusInput}; the checks, masking and each
  * endpoint's message limit before buffering, are made whatever the setting), no idle-timer task per frame for sessions
  * without an idle timeout ({@link TyrusIdleTimer}), finished frames written once per broadcast through Tyrus's
- * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}).
+ * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}), and
+ * what the container keeps of the handshake let go of once the connection is open ({@link HandshakeRelease}).
  * Everything here reaches private fields of Tyrus and Grizzly; each piece falls back to the standard path by
  * itself, and logs once, when the running versions do not have what it expects.
  */
@@ -25,25 +26,29 @@ public final class TyrusAdapter implements ContainerAdapter {
     private final boolean skipIdleTimer;
     private final boolean rawFrames;
     private final boolean directWrites;
+    private final boolean releaseHandshake;
 
-    private TyrusAdapter(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites) {
+    private TyrusAdapter(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites,
+                         boolean releaseHandshake) {
         this.fastUnmask = fastUnmask;
         this.skipIdleTimer = skipIdleTimer;
         this.rawFrames = rawFrames;
         this.directWrites = directWrites;
+        this.releaseHandshake = releaseHandshake;
     }
 
     /** The adapter when Tyrus's SPI is visible to the application (Payara), else nothing. */
     public static java.util.Optional<ContainerAdapter> ifPresent(ClassLoader loader, boolean fastUnmask, boolean skipIdleTimer,
-                                                                 boolean rawFrames, boolean directWrites) {
+                                                                 boolean rawFrames, boolean directWrites,
+                                                                 boolean releaseHandshake) {
         try {
             Class.forName(TYRUS_SPI, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
             return java.util.Optional.empty();
         }
         LOG.info(() -> "transport.adapter=tyrus fast-unmask=" + fastUnmask + " skip-idle-timer=" + skipIdleTimer
-                + " raw-frames=" + rawFrames + " direct-writes=" + directWrites);
-        return java.util.Optional.of(new TyrusAdapter(fastUnmask, skipIdleTimer, rawFrames, directWrites));
+                + " raw-frames=" + rawFrames + " direct-writes=" + directWrites + " release-handshake=" + releaseHandshake);
+        return java.util.Optional.of(new TyrusAdapter(fastUnmask, skipIdleTimer, rawFrames, directWrites, releaseHandshake));
     }
 
     @Override
@@ -52,6 +57,9 @@ public final class TyrusAdapter implements ContainerAdapter {
         TyrusInput.install(session, fastUnmask);
         if (skipIdleTimer) {
             TyrusIdleTimer.skipWhenUnused(session);
+        }
+        if (releaseHandshake) {
+            HandshakeRelease.release(session);
         }
     }
 

@@ -18,7 +18,11 @@ import java.util.logging.Logger;
  * fifth of the CPU of a 1,000-subscriber fan-out). The hub keeps connections alive and idle-closes them itself, so a
  * session without an idle timeout gets a scheduler that accepts and drops these no-op tasks.
  *
- * <p>This reaches into a private field of {@code org.glassfish.tyrus.core.TyrusSession}; on any other container,
+ * <p>Tyrus also schedules an idle-timer task when it makes the session (with the container's default timeout, 0), and
+ * keeps the finished task's future for the connection's life: on Payara a managed task with its captured context,
+ * ~0.5 KB per idle connection. That future is cancelled (it would do nothing) and dropped here too.</p>
+ *
+ * <p>This reaches into private fields of {@code org.glassfish.tyrus.core.TyrusSession}; on any other container,
  * another Tyrus version, or when {@code switchboard.tyrus.skip-idle-timer=false}, nothing happens. Tyrus also uses
  * that executor for its proprietary heartbeat, which Switchboard never turns on.</p>
  */
@@ -28,6 +32,8 @@ final class TyrusIdleTimer {
     private static final String TYRUS_SESSION = "org.glassfish.tyrus.core.TyrusSession";
     private static final ScheduledExecutorService DROP = new Dropping();
     private static volatile Field field;
+    private static volatile Field future;
+    private static volatile Field futureLock;
     private static volatile boolean unavailable;
 
     private TyrusIdleTimer() {
@@ -44,9 +50,25 @@ final class TyrusIdleTimer {
         }
         try {
             f.set(session, DROP);
+            dropFuture(session);
         } catch (IllegalAccessException | RuntimeException e) {
             unavailable = true;
             LOG.log(Level.INFO, "tyrus.idle-timer.kept reason=\"" + e + "\"");
+        }
+    }
+
+    /** Cancels and forgets the idle-timer task Tyrus scheduled when it made the session, under Tyrus's own lock. */
+    private static void dropFuture(Session session) throws IllegalAccessException {
+        Field f = future;
+        Field lock = futureLock;
+        if (f == null || lock == null) {
+            return;
+        }
+        synchronized (lock.get(session)) {
+            if (f.get(session) instanceof java.util.concurrent.Future<?> scheduled) {
+                scheduled.cancel(false);
+                f.set(session, null);
+            }
         }
     }
 
@@ -63,6 +85,18 @@ final class TyrusIdleTimer {
                         break;
                     }
                     found.setAccessible(true);
+                    try {
+                        Field scheduled = c.getDeclaredField("idleTimeoutFuture");
+                        Field lock = c.getDeclaredField("idleTimeoutLock");
+                        if (java.util.concurrent.Future.class.isAssignableFrom(scheduled.getType())) {
+                            scheduled.setAccessible(true);
+                            lock.setAccessible(true);
+                            future = scheduled;
+                            futureLock = lock;
+                        }
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        LOG.info(() -> "tyrus.idle-timer.future-kept reason=\"" + e + "\"");
+                    }
                     field = found;
                     return found;
                 } catch (ReflectiveOperationException | RuntimeException e) {
