@@ -56,6 +56,8 @@ public class ServiceSearch implements InquiryAnswerer {
     private static final Logger LOG = Logger.getLogger(ServiceSearch.class.getName());
     static final String TOPIC = "service.search";
     private static final int MAX_QUERY_CHARS = 256;
+    /** Peers the end's {@code error} names at most (then "and N more"). */
+    static final int MAX_NAMED = 16;
 
     /** What a client asked for, already validated. */
     public record Query(String text, Set<ServiceType> types, Set<String> peerIds, boolean activeOnly) {
@@ -318,8 +320,16 @@ public class ServiceSearch implements InquiryAnswerer {
                 parts.add("This node's search failed");
             }
             if (!unanswered.isEmpty()) {
+                // peer_ids come from the client: the error names a bounded number of them, each bounded too
                 List<String> named = new ArrayList<>();
-                unanswered.forEach((peer, why) -> named.add(peer + " (" + reason(why) + ")"));
+                for (var e : unanswered.entrySet()) {
+                    if (named.size() == MAX_NAMED) {
+                        named.add("and " + (unanswered.size() - MAX_NAMED) + " more");
+                        break;
+                    }
+                    String peer = e.getKey().length() <= 128 ? e.getKey() : e.getKey().substring(0, 128) + "...";
+                    named.add(peer + " (" + reason(e.getValue()) + ")");
+                }
                 parts.add("No answer from " + String.join(", ", named));
             }
             if (truncated) {
@@ -330,7 +340,7 @@ public class ServiceSearch implements InquiryAnswerer {
 
         private String reason(String why) {
             return switch (why) {
-                case Inquiries.TIMEOUT -> "no answer within " + timeoutMillis + " ms";
+                case Inquiries.TIMEOUT -> "timed out after " + timeoutMillis + " ms";
                 case Inquiries.LEFT -> "left the cluster";
                 case Inquiries.BUSY -> "busy";
                 case Inquiries.UNREACHABLE -> "cluster backplane unreachable";

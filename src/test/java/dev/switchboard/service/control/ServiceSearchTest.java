@@ -77,8 +77,20 @@ class ServiceSearchTest {
         stream.ended(missing);
         assertEquals(List.of("complete"), sink.frames, "this node was left out: the end goes at once");
         assertTrue(sink.error.contains("peer-x (not connected)"), sink.error);
-        assertTrue(sink.error.contains("peer-b (no answer within 1500 ms)"), sink.error);
+        assertTrue(sink.error.contains("peer-b (timed out after 1500 ms)"), sink.error);
         assertTrue(sink.error.contains("peer-c (left the cluster)"), sink.error);
+    }
+
+    @Test
+    void theEndNamesABoundedNumberOfPeers() {
+        Recorded sink = new Recorded();
+        var notConnected = new LinkedHashMap<String, String>();
+        for (int i = 0; i < 1000; i++) {
+            notConnected.put("p" + i + "x".repeat(300), "not connected");
+        }
+        new ServiceSearch.Stream(sink, 100, 2000, notConnected, true).ended(Map.of());
+        assertTrue(sink.error.endsWith("and " + (1000 - ServiceSearch.MAX_NAMED) + " more"), sink.error);
+        assertTrue(sink.error.length() < 4000, sink.error.length() + " characters");
     }
 
     @Test
