@@ -77,6 +77,9 @@ public class WorkflowBatchlet implements Batchlet {
     @Inject
     DataDirectory data;
 
+    @Inject
+    dev.switchboard.upload.control.Uploads uploads;
+
     @Resource
     ManagedThreadFactory threads;
 
@@ -242,7 +245,7 @@ public class WorkflowBatchlet implements Batchlet {
         List<Path> dataDirs = new ArrayList<>();
         for (String upstream : job.dependsOn()) {
             services.find(jobs.get(upstream).serviceId()).filter(s -> s.type() == ServiceType.DATA)
-                    .ifPresent(s -> dataDirs.add(data.resolve("services/" + s.id() + "/files")));
+                    .ifPresent(s -> dataDirs.add(uploads.filesOf(s.id())));
         }
         return runner.run(service, job.configJson(), executionId, job.name(), stdin, stdout, stderr, dataDirs, running);
     }
