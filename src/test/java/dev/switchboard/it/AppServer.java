@@ -197,6 +197,41 @@ public abstract class AppServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code kill -STOP}: the server (and any process it started) stops running but stays alive: its sockets stay
+     * open and the kernel still accepts bytes for them, nobody reads them. {@link #resume()} lets it go on.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT} after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("not running");
+        }
+        java.util.List<Long> pids = new java.util.ArrayList<>();
+        pids.add(process.pid());
+        process.descendants().forEach(h -> pids.add(h.pid()));
+        for (long pid : pids) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).redirectErrorStream(true).start();
+                if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                    throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private void waitFor() {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

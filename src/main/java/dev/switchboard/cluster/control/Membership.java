@@ -84,6 +84,9 @@ public class Membership {
     Tallies tallies;
 
     @Inject
+    Inquiries inquiries;
+
+    @Inject
     Event<MemberJoined> joined;
 
     @Inject
@@ -133,6 +136,7 @@ public class Membership {
         relay.listen();
         presence.listen();
         tallies.listen();
+        inquiries.listen();
         bus.on(BEAT, this::onBeat);
         bus.on(BYE, this::onBye);
         bus.onReachable(this::onReachable);

@@ -78,8 +78,13 @@ public class NodeEndpoint {
     @ConfigProperty(name = "node.rate-limit.per-second", defaultValue = "1000")
     double ratePerSecond;
 
+    @Inject
+    @ConfigProperty(name = "node.search.max-in-flight", defaultValue = "4")
+    int maxSearchesInFlight;
+
     private Connection connection;
     private RateLimit rateLimit;
+    private final java.util.concurrent.atomic.AtomicInteger searchesInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     @OnOpen
     public void open(Session session) {
@@ -166,31 +171,53 @@ public class NodeEndpoint {
         }
     }
 
+    /**
+     * A search runs off the reader (it reads the database and waits for peers); at most
+     * {@code node.search.max-in-flight} of one connection's run at once, a further one is answered at once with
+     * {@code error} and {@code complete: true}.
+     */
     private void search(jakarta.json.JsonValue payload) {
         Object query = NodeCodec.searchQuery(payload);
         if (query instanceof String fault) {
             hub.send(connection, NodeFrames.searchResponse(java.util.List.of(), "", "", fault, true));
             return;
         }
+        if (searchesInFlight.incrementAndGet() > maxSearchesInFlight) {
+            searchesInFlight.decrementAndGet();
+            hub.send(connection, NodeFrames.searchResponse(java.util.List.of(), "", "",
+                    "Too many searches in progress on this connection (at most " + maxSearchesInFlight
+                            + "); wait for one to complete", true));
+            return;
+        }
         Connection c = connection;
-        sockets.background(() -> {
-            try {
-                search.search((ServiceSearch.Query) query, identity.peerId(), new ServiceSearch.Sink() {
-                    @Override
-                    public void partial(String peerId, java.util.List<dev.switchboard.service.entity.ServiceView> services) {
-                        hub.send(c, NodeFrames.searchResponse(services, peerId, identity.name(), "", false));
-                    }
-
-                    @Override
-                    public void complete() {
-                        hub.send(c, NodeFrames.searchResponse(java.util.List.of(), "", "", "", true));
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "node.search.failed connection=" + c.id(), e);
-                hub.send(c, NodeFrames.searchResponse(java.util.List.of(), "", "", "Search failed", true));
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        ServiceSearch.Sink sink = new ServiceSearch.Sink() {
+            @Override
+            public void partial(String peerId, String peerName, java.util.List<dev.switchboard.service.entity.ServiceView> services) {
+                hub.send(c, NodeFrames.searchResponse(services, peerId, peerName, "", false));
             }
-        });
+
+            @Override
+            public void complete(String error) {
+                if (ended.compareAndSet(false, true)) {
+                    searchesInFlight.decrementAndGet();
+                    hub.send(c, NodeFrames.searchResponse(java.util.List.of(), "", "", error, true));
+                }
+            }
+        };
+        try {
+            sockets.background(() -> {
+                try {
+                    search.search((ServiceSearch.Query) query, sink);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "node.search.failed connection=" + c.id(), e);
+                    sink.complete("Search failed");
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "node.search.refused connection=" + c.id(), e);
+            sink.complete("Search failed");
+        }
     }
 
     @OnMessage

@@ -1,6 +1,7 @@
 package dev.switchboard.service.control;
 
 import dev.switchboard.common.Conflict;
+import dev.switchboard.node.control.NodeIdentity;
 import dev.switchboard.service.entity.Service;
 import dev.switchboard.service.entity.ServiceChanged;
 import dev.switchboard.service.entity.ServiceDefinition;
@@ -21,7 +22,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * This node's services. Writes run in the caller's transaction and fire {@link ServiceChanged}; observers
+ * This node's services (in a cluster: every instance's, one table; each service names the instance that registered
+ * it, its host). Writes run in the caller's transaction and fire {@link ServiceChanged}; observers
  * that talk to clients observe it after the transaction succeeds.
  */
 @ApplicationScoped
@@ -48,6 +50,9 @@ public class ServiceRegistry {
     @Inject
     Event<ServiceChanged> changed;
 
+    @Inject
+    NodeIdentity identity;
+
     public List<ServiceView> list() {
         return em.createNamedQuery(Service.ALL, Service.class).getResultStream().map(Service::view).toList();
     }
@@ -67,9 +72,33 @@ public class ServiceRegistry {
 
     /** Case-insensitive match of {@code query} in name or description; empty {@code types} = all types. */
     public List<ServiceView> search(String query, Collection<ServiceType> types, boolean activeOnly, int limit) {
+        return matching(em.createNamedQuery(Service.SEARCH, Service.class), query, types, activeOnly, limit);
+    }
+
+    /**
+     * {@link #search} among the services hosted by one of {@code hosts} (and, with {@code unhosted}, those that
+     * name no host).
+     */
+    public List<ServiceView> searchHosted(String query, Collection<ServiceType> types, boolean activeOnly, int limit,
+                                          Collection<String> hosts, boolean unhosted) {
+        if (hosts.isEmpty() && !unhosted) {
+            return List.of();
+        }
+        // IN () is not valid SQL: a peer id is never empty, so "" matches nothing
+        var q = em.createNamedQuery(unhosted ? Service.SEARCH_HOSTED_OR_UNHOSTED : Service.SEARCH_HOSTED, Service.class)
+                .setParameter("hosts", hosts.isEmpty() ? List.of("") : hosts);
+        return matching(q, query, types, activeOnly, limit);
+    }
+
+    /** The peer ids that host at least one service. */
+    public List<String> hosts() {
+        return em.createNamedQuery(Service.HOSTS, String.class).getResultList();
+    }
+
+    private static List<ServiceView> matching(jakarta.persistence.TypedQuery<Service> q, String query,
+                                              Collection<ServiceType> types, boolean activeOnly, int limit) {
         String pattern = "%" + query.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return em.createNamedQuery(Service.SEARCH, Service.class)
-                .setParameter("q", pattern)
+        return q.setParameter("q", pattern)
                 .setParameter("types", types.isEmpty() ? List.of(ServiceType.values()) : types)
                 .setParameter("statuses", activeOnly ? List.of(ServiceStatus.ACTIVE) : List.of(ServiceStatus.values()))
                 .setMaxResults(limit)
@@ -80,7 +109,7 @@ public class ServiceRegistry {
         if (findByName(definition.name()).isPresent()) {
             throw new DuplicateName(definition.name());
         }
-        Service service = new Service(definition);
+        Service service = new Service(definition, identity.peerId());
         em.persist(service);
         flush(definition.name());
         ServiceView view = service.view();

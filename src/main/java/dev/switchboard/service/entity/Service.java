@@ -17,7 +17,8 @@ import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
 
 /**
- * A service this node offers. Config, capabilities and interfaces are JSON documents kept as text: their shape
+ * A service this node offers, and which instance of the cluster registered it (its host: the peer that answers for
+ * it in a search across the network; every instance shares the table). Config, capabilities and interfaces are JSON documents kept as text: their shape
  * belongs to the service type and its runner, not to the schema.
  */
 @Entity
@@ -27,12 +28,20 @@ import java.time.OffsetDateTime;
 @NamedQuery(name = Service.COUNT, query = "SELECT COUNT(s) FROM Service s")
 @NamedQuery(name = Service.SEARCH, query = "SELECT s FROM Service s WHERE (LOWER(s.name) LIKE :q OR LOWER(s.description) LIKE :q)"
         + " AND s.type IN :types AND s.status IN :statuses ORDER BY s.id")
+@NamedQuery(name = Service.SEARCH_HOSTED, query = "SELECT s FROM Service s WHERE (LOWER(s.name) LIKE :q OR LOWER(s.description) LIKE :q)"
+        + " AND s.type IN :types AND s.status IN :statuses AND s.hostPeerId IN :hosts ORDER BY s.id")
+@NamedQuery(name = Service.SEARCH_HOSTED_OR_UNHOSTED, query = "SELECT s FROM Service s WHERE (LOWER(s.name) LIKE :q OR LOWER(s.description) LIKE :q)"
+        + " AND s.type IN :types AND s.status IN :statuses AND (s.hostPeerId IN :hosts OR s.hostPeerId IS NULL) ORDER BY s.id")
+@NamedQuery(name = Service.HOSTS, query = "SELECT DISTINCT s.hostPeerId FROM Service s WHERE s.hostPeerId IS NOT NULL")
 public class Service {
 
     public static final String ALL = "Service.all";
     public static final String BY_NAME = "Service.byName";
     public static final String COUNT = "Service.count";
     public static final String SEARCH = "Service.search";
+    public static final String SEARCH_HOSTED = "Service.searchHosted";
+    public static final String SEARCH_HOSTED_OR_UNHOSTED = "Service.searchHostedOrUnhosted";
+    public static final String HOSTS = "Service.hosts";
 
     @Id
     @SequenceGenerator(name = "sb_service_seq", sequenceName = "sb_service_seq", allocationSize = 50)
@@ -74,6 +83,10 @@ public class Service {
     @Column(name = "updated_at", nullable = false)
     private OffsetDateTime updatedAt;
 
+    /** The peer id of the instance that registered it (null: registered before instances were told apart). */
+    @Column(name = "host_peer_id")
+    private String hostPeerId;
+
     @Version
     private long version;
 
@@ -81,12 +94,14 @@ public class Service {
         // JPA
     }
 
-    public Service(ServiceDefinition definition) {
+    /** @param hostPeerId the instance registering it: it answers for the service in a search across the network */
+    public Service(ServiceDefinition definition, String hostPeerId) {
         this.createdAt = OffsetDateTime.now();
+        this.hostPeerId = hostPeerId;
         apply(definition);
     }
 
-    /** Replaces everything a client may set. */
+    /** Replaces everything a client may set (the host stays: a service does not move by being edited). */
     public final void apply(ServiceDefinition d) {
         this.name = d.name();
         this.description = d.description();
