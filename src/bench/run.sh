@@ -19,7 +19,7 @@
 # at the measured rate before each window), BENCH_REDIS_URL (redis://127.0.0.1:6379; a key prefix of this run's own).
 # balancer, failover: three instances (ports SB_PORT..SB_PORT+2) with the default cluster.heartbeat.* settings;
 # balancer puts docker/haproxy.cfg (Debian's HAProxy, the instances' addresses put in) on SB_PORT+3; failover runs
-# FAILOVER_RUNS (6) kill -9 rounds.
+# FAILOVER_RUNS (6) kill -9 rounds; FAILOVER_CPUS (= SERVER_CPU) pins these three (0,1: faster restarts).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
@@ -202,7 +202,8 @@ fresh_db() {
 # start_member <i> <db> <engine> [cpus]: instance i (1, 2, 3) on port MEMBER_PORT[i], PID[m<i>]; returns once it is
 # ready (at once with NOWAIT=1: then member_ready <i>)
 start_member() {
-  local i=$1 db=$2 engine=$3 cpus=${4:-$SERVER_CPU} S=$OUT/member-$1 port=${MEMBER_PORT[$1]}
+  local i=$1 db=$2 engine=$3 cpus=${4:-$SERVER_CPU} port=${MEMBER_PORT[$1]}
+  local S=$OUT/member-$port
   mkdir -p "$S"
   local ncpu; ncpu=$(echo "$cpus" | tr ',' '\n' | wc -l)
   (cd "$S" && export SWITCHBOARD_DB_URL=jdbc:postgresql://127.0.0.1:5432/$db SWITCHBOARD_DB_USER=postgres SWITCHBOARD_DB_PASSWORD= \
@@ -214,7 +215,7 @@ start_member() {
        -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
        --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$ROOT/src/main/payara/post-boot-postgres.asadmin" \
        --deploy "$ROOT/target/switchboard.war" --contextroot / \
-       --port "$port" --nohazelcast --disablephonehome --rootdir "$S/root") >> "$OUT/logs/member-$i.log" 2>&1 &
+       --port "$port" --nohazelcast --disablephonehome --rootdir "$S/root") >> "$OUT/logs/member-$port.log" 2>&1 &
   PID[m$i]=$!
   log "member $i pid=${PID[m$i]} port=$port engine=$engine cpus=$cpus"
   [ -n "${NOWAIT:-}" ] || member_ready "$i"
@@ -223,8 +224,9 @@ start_member() {
 member_ready() {
   local i=$1 port=${MEMBER_PORT[$1]}
   for _ in $(seq 1 600); do
-    curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "${PID[m$i]}" 2>/dev/null || { log "member $i died: see $OUT/logs/member-$i.log"; return 1; }
+    # the application's own checks: Payara Micro answers /health/ready (200, no checks) before the WAR is deployed
+    curl -fs "http://127.0.0.1:$port/health/ready" 2>/dev/null | grep -q '"database"' && return 0
+    kill -0 "${PID[m$i]}" 2>/dev/null || { log "member $i died: see $OUT/logs/member-$port.log"; return 1; }
     sleep 0.5
   done
   log "member $i not ready in 300 s"; return 1
@@ -237,7 +239,7 @@ await_members() {
     for _ in $(seq 1 240); do
       curl -fs "http://127.0.0.1:${MEMBER_PORT[$i]}/health/ready" 2>/dev/null | grep -Eq "\"members\":\"?$n[\",}]" && break
       sleep 0.5
-    done
+    done || true
   done
 }
 
@@ -255,13 +257,13 @@ cluster_scenario() {
   cluster_setup || return 0
   local A=127.0.0.1:${MEMBER_PORT[1]} B=127.0.0.1:${MEMBER_PORT[2]}
   log "cluster: one instance"
-  rm -rf "$OUT/member-1" "$OUT/member-2"
+  rm -rf "$OUT/member-${MEMBER_PORT[1]}" "$OUT/member-${MEMBER_PORT[2]}"
   fresh_db sb_bench_cluster
   start_member 1 sb_bench_cluster memory || return 0
   cluster_measure "$A" "${PID[m1]}"
   stop m1
   log "cluster: two instances on Redis (prefix $CLUSTER_PREFIX)"
-  rm -rf "$OUT/member-1"
+  rm -rf "$OUT/member-${MEMBER_PORT[1]}"
   fresh_db sb_bench_cluster
   start_member 1 sb_bench_cluster redis || return 0
   start_member 2 sb_bench_cluster redis || { stop m1; return 0; }
@@ -292,13 +294,14 @@ balancer_check() {
 # kill -9, measures, and starts it again
 three_instances() {
   cluster_setup || return 0
+  FAILOVER_CPUS=${FAILOVER_CPUS:-$SERVER_CPU}
   CLUSTER_PREFIX=$CLUSTER_PREFIX-3
   log "three instances on Redis (prefix $CLUSTER_PREFIX), default cluster.heartbeat.*"
-  rm -rf "$OUT/member-1" "$OUT/member-2" "$OUT/member-3"
+  rm -rf "$OUT/member-${MEMBER_PORT[1]}" "$OUT/member-${MEMBER_PORT[2]}" "$OUT/member-${MEMBER_PORT[3]}"
   fresh_db sb_bench_three
-  start_member 1 sb_bench_three redis || return 0
-  NOWAIT=1 start_member 2 sb_bench_three redis
-  NOWAIT=1 start_member 3 sb_bench_three redis
+  start_member 1 sb_bench_three redis "$FAILOVER_CPUS" || return 0
+  NOWAIT=1 start_member 2 sb_bench_three redis "$FAILOVER_CPUS"
+  NOWAIT=1 start_member 3 sb_bench_three redis "$FAILOVER_CPUS"
   member_ready 2 && member_ready 3 || return 0
   await_members 3 1 2 3
   if want balancer; then balancer_check; fi
@@ -308,9 +311,11 @@ three_instances() {
       record "$(bench_java failover "127.0.0.1:${MEMBER_PORT[$w]}" "$SB_PASSWORD" victim="127.0.0.1:${MEMBER_PORT[$v]}" \
         pid="${PID[m$v]}" watch="127.0.0.1:${MEMBER_PORT[$w]}" control="127.0.0.1:${MEMBER_PORT[$c]}" \
         | sed "s/}\$/,\"run\":$run}/" || echo '{"scenario":"failover","error":"bench failed"}')"
+      # a run that failed before its kill leaves the victim running: then nothing to start again
+      kill -0 "${PID[m$v]}" 2>/dev/null && continue
       wait "${PID[m$v]}" 2>/dev/null || true
       unset "PID[m$v]"
-      start_member "$v" sb_bench_three redis || break
+      start_member "$v" sb_bench_three redis "$FAILOVER_CPUS" || break
       await_members 3 1 2 3
     done
   fi

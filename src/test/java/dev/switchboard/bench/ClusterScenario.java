@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * at {@code rate}/s. Run once against one instance and once against two, it gives the cost of crossing instances.
  * Each text carries the publisher's clock and a sequence number ({@code t=<nanoTime>;s=<seq>}): latency is publish
  * to receipt on the subscriber (one JVM, one clock), and every subscriber's sequence numbers are checked, so losses
- * and duplicates over the whole run (warm-up included) are counted, not guessed. Latencies are recorded apart for
+ * and duplicates over the whole run (warm-up included) are counted, not guessed: after the last send it waits until
+ * everything arrived or nothing more arrives for {@code drain} seconds, so what is missing is lost, not late. Latencies are recorded apart for
  * the subscribers on A (local) and on the other instances (remote). With {@code pids} (the servers' process ids)
  * it reads their CPU time from /proc over the measured window.
  */
@@ -117,6 +118,8 @@ final class ClusterScenario {
         int duration = bench.option("duration", 10);
         int warmup = bench.option("warmup", 3);
         int drain = bench.option("drain", 5);
+        int drainMax = bench.option("drainMax", 120);
+        String load = loadAverage();
         int hz = bench.option("hz", 100);
         String pids = bench.option("pids", "");
         String run = Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
@@ -197,10 +200,26 @@ final class ClusterScenario {
             cpuPct = cpuAfter.length == 0 ? -1 : Math.round((double) used / hz / seconds * 1000) / 10.0;
         }
         long expectedAll = (long) sent * conns;
-        long deadline = System.nanoTime() + drain * 1_000_000_000L;
-        while (System.nanoTime() < deadline && distinct(subscribers) < expectedAll) {
+        // drain: until everything arrived, or nothing more arrived for `drain` seconds (what is missing then is
+        // lost, not late), at most drainMax seconds
+        long drainStart = System.nanoTime();
+        long hardDeadline = drainStart + drainMax * 1_000_000_000L;
+        long lastCount = -1;
+        long lastProgress = drainStart;
+        while (System.nanoTime() < hardDeadline) {
+            long count = distinct(subscribers);
+            if (count >= expectedAll) {
+                break;
+            }
+            if (count != lastCount) {
+                lastCount = count;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > drain * 1_000_000_000L) {
+                break;
+            }
             Thread.sleep(50);
         }
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         Histogram local = localLatency.getIntervalHistogram();
         Histogram remote = remoteLatency.getIntervalHistogram();
         Histogram all = local.copy();
@@ -238,9 +257,20 @@ final class ClusterScenario {
                 .add("deliveredPerSec", deliveredInWindow / Math.max(1, duration))
                 .add("expectedPerSec", expectedWindow / Math.max(1, duration))
                 .add("serverCpuPct", cpuPct)
-                .add("connectSeconds", UploadScenario.round(connectSeconds))
+                .add("connectSeconds", UploadScenario.round(connectSeconds)).add("drainSeconds", UploadScenario.round(drainSeconds))
+                .add("loadAverage", load)
                 .add("latencyMs", Latency.of(all)).add("latencyLocalMs", Latency.of(local))
                 .add("latencyRemoteMs", Latency.of(remote)).build();
+    }
+
+    /** The machine's 1/5/15-minute load averages when the run started (a shared machine: others' load shows here). */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static long distinct(List<Subscriber> subscribers) {

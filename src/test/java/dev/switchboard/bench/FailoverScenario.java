@@ -28,6 +28,7 @@ final class FailoverScenario {
         String watch = bench.option("watch", bench.host);
         String control = bench.option("control", bench.host);
         int timeout = bench.option("timeoutSeconds", 60);
+        String load = ClusterScenario.loadAverage();
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalArgumentException("no process " + pid));
         String user = "failover-" + UUID.randomUUID().toString().substring(0, 8);
         String password = UUID.randomUUID().toString();
@@ -78,7 +79,7 @@ final class FailoverScenario {
         peers.close();
         doomed.ws.abort();
         JsonObject agentOffline = Bench.json(gone);
-        return Bench.result("failover").add("victim", victim)
+        return Bench.result("failover").add("victim", victim).add("loadAverage", load)
                 .add("presenceOfflineMs", (at[0] - killed) / 1_000_000)
                 .add("agentOfflineMs", (at[1] - killed) / 1_000_000)
                 .add("peerDisconnectedMs", (at[2] - killed) / 1_000_000)

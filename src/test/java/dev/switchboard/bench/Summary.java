@@ -87,8 +87,8 @@ public final class Summary {
         }
         out.append("\n## Cross-instance fan-out (workspace chat, 1 publisher on A, subscribers spread over the instances; all on one core)\n\n");
         out.append("| instances | rate msg/s | delivered | lost | duplicates | deliveries/s | p50 ms | p99 ms | p99.9 ms | p50/p99 on A | p50/p99 elsewhere"
-                + " | server CPU % | CPU µs/delivery | deliveries/s ÷ 1 instance | p50 ÷ 1 instance | p99 ÷ 1 instance |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | server CPU % | CPU µs/delivery | deliveries/s ÷ 1 instance | p50 ÷ 1 instance | p99 ÷ 1 instance | machine load |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonObject r : runs) {
             JsonObject l = r.getJsonObject("latencyMs");
             JsonObject base = single.get(r.getInt("rate"));
@@ -103,12 +103,12 @@ public final class Summary {
             }
             JsonObject local = r.getJsonObject("latencyLocalMs");
             JsonObject remote = r.getJsonObject("latencyRemoteMs");
-            out.append(String.format("| %d | %d | %.4f | %d | %d | %.0f | %s | %s | %s | %s / %s | %s | %s | %.1f | %s | %s | %s |%n",
+            out.append(String.format("| %d | %d | %.4f | %d | %d | %.0f | %s | %s | %s | %s / %s | %s | %s | %.1f | %s | %s | %s | %s |%n",
                     r.getInt("instances"), r.getInt("rate"), num(r, "deliveryRatio"), r.getJsonNumber("lost").longValue(),
                     r.getJsonNumber("duplicates").longValue(), num(r, "deliveredPerSec"), l.get("p50"), l.get("p99"), l.get("p999"),
                     local.get("p50"), local.get("p99"),
                     remote.getInt("samples") == 0 ? "-" : remote.get("p50") + " / " + remote.get("p99"),
-                    r.get("serverCpuPct"), cost(r), perSecond, p50, p99));
+                    r.get("serverCpuPct"), cost(r), perSecond, p50, p99, r.getString("loadAverage", "")));
         }
     }
 
@@ -124,12 +124,12 @@ public final class Summary {
             return;
         }
         out.append("\n## Failover (kill -9 of one of 3 instances, default heartbeats): ms from the kill\n\n");
-        out.append("| run | rtc offline | control agent:offline | vault peer_disconnected |\n|---|---|---|---|\n");
+        out.append("| run | rtc offline | control agent:offline | vault peer_disconnected | machine load |\n|---|---|---|---|---|\n");
         String[] keys = {"presenceOfflineMs", "agentOfflineMs", "peerDisconnectedMs"};
         List<List<Long>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (JsonObject r : runs) {
             if (!r.containsKey(keys[0])) {
-                out.append("| ").append(r).append(" |||\n");
+                out.append("| ").append(r).append(" ||||\n");
                 continue;
             }
             out.append("| ").append(r.getInt("run", columns.get(0).size() + 1));
@@ -138,7 +138,7 @@ public final class Summary {
                 columns.get(k).add(v);
                 out.append(" | ").append(v);
             }
-            out.append(" |\n");
+            out.append(" | ").append(r.getString("loadAverage", "")).append(" |\n");
         }
         if (!columns.get(0).isEmpty()) {
             out.append("| min / median / max");
@@ -149,7 +149,7 @@ public final class Summary {
                         : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
                 out.append(" | ").append(sorted.get(0)).append(" / ").append(median).append(" / ").append(sorted.get(sorted.size() - 1));
             }
-            out.append(" |\n");
+            out.append(" | |\n");
         }
     }
 
