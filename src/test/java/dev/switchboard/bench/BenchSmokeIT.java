@@ -71,6 +71,7 @@ class BenchSmokeIT {
         assertEquals(0, r.getInt("lost"), r.toString());
         assertEquals(0, r.getInt("duplicates"), r.toString());
         assertEquals(0, r.getInt("subscribersMissingSome"), r.toString());
+        assertTrue(r.getJsonObject("subscribersClosedByServer").isEmpty(), r.toString());
         assertTrue(r.getJsonObject("latencyRemoteMs").getInt("samples") > 0, r.toString());
     }
 

@@ -63,6 +63,20 @@ final class ClusterScenario {
             this.windowClosed = windowClosed;
         }
 
+        /** The close code when the server closed this subscriber (1013: it fell behind, its queue overflowed), else 0. */
+        volatile int closedWith;
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closedWith = statusCode;
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closedWith = -1;
+        }
+
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             CharSequence text = data;
@@ -228,7 +242,11 @@ final class ClusterScenario {
         long duplicates = 0;
         long foreign = 0;
         int incomplete = 0;
+        java.util.Map<Integer, Integer> closes = new java.util.TreeMap<>();
         for (Subscriber s : subscribers) {
+            if (s.closedWith != 0) {
+                closes.merge(s.closedWith, 1, Integer::sum);
+            }
             synchronized (s) {
                 int got = s.seen.get(0, sent).cardinality();
                 distinct += got;
@@ -253,6 +271,7 @@ final class ClusterScenario {
                 .add("sent", sent).add("sentMeasured", measuredSent)
                 .add("expectedDeliveries", expectedAll).add("delivered", distinct).add("lost", expectedAll - distinct)
                 .add("duplicates", duplicates).add("unexpected", foreign).add("subscribersMissingSome", incomplete)
+                .add("subscribersClosedByServer", closed(closes))
                 .add("deliveryRatio", expectedAll == 0 ? 0 : UploadScenario.round((double) distinct / expectedAll))
                 .add("deliveredPerSec", deliveredInWindow / Math.max(1, duration))
                 .add("expectedPerSec", expectedWindow / Math.max(1, duration))
@@ -261,6 +280,13 @@ final class ClusterScenario {
                 .add("loadAverage", load)
                 .add("latencyMs", Latency.of(all)).add("latencyLocalMs", Latency.of(local))
                 .add("latencyRemoteMs", Latency.of(remote)).build();
+    }
+
+    /** Close code to count, e.g. {"1013": 12}: a subscriber the server closed gets nothing after it, so its losses are explained. */
+    private static JsonObject closed(java.util.Map<Integer, Integer> closes) {
+        var b = Json.createObjectBuilder();
+        closes.forEach((code, n) -> b.add(String.valueOf(code), n));
+        return b.build();
     }
 
     /** The machine's 1/5/15-minute load averages when the run started (a shared machine: others' load shows here). */
