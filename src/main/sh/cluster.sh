@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a local cluster of N Switchboard instances (default 3) on ports 8080, 8081, ... sharing one PostgreSQL
-# database and one Redis, each with a data folder of its own and one signing key for all (tokens signed by one
+# database and one Redis, each with a data folder of its own, one upload directory for all ($CLUSTER_DIR/uploads:
+# an upload started on one instance resumes on another) and one signing key for all (tokens signed by one
 # instance verify on every other). Build first: mvn -B package -DskipTests. Ctrl-C stops them all.
 #
 #   src/main/sh/cluster.sh [N]
@@ -23,8 +24,9 @@ export SWITCHBOARD_DB_USER=${SWITCHBOARD_DB_USER:-postgres}
 export SWITCHBOARD_DB_PASSWORD=${SWITCHBOARD_DB_PASSWORD:-}
 export CLUSTER_ENGINE=redis
 export CLUSTER_REDIS_URL=${CLUSTER_REDIS_URL:-redis://127.0.0.1:6379}
+export UPLOAD_STORAGE_DIR=$dir/uploads
 
-mkdir -p "$dir"
+mkdir -p "$dir" "$UPLOAD_STORAGE_DIR"
 key=$dir/jwt-signing-key.pem
 if [ ! -f "$key" ]; then
   (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key" 2>/dev/null)

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpsIT {
 
     private final AppServer server = SharedServer.get();
+
+    /**
+     * Nothing goes wrong while the server starts: no SEVERE record before it says it deployed the WAR (Payara's log
+     * format; a pre-boot command that fails, as set-metrics-configuration once did at every start, shows here).
+     */
+    @Test
+    void aCleanStartLogsNoSevereRecord() {
+        AppServer.assumePayara("the SEVERE level in Payara's log format");
+        String log = server.log();
+        int deployed = log.indexOf("Deployed 1 archive(s)");
+        assertTrue(deployed > 0, "the log says the WAR was deployed:\n" + server.logTail());
+        List<String> severe = log.substring(0, deployed).lines().filter(l -> l.contains("SEVERE")).toList();
+        assertTrue(severe.isEmpty(), "SEVERE records at start-up: " + severe);
+    }
 
     @Test
     void liveAndReadyWithTheDatabaseCheck() {

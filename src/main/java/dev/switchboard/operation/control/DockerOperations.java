@@ -3,40 +3,35 @@ package dev.switchboard.operation.control;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.ResponseItem;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.switchboard.operation.entity.ErrorCode;
 import dev.switchboard.operation.entity.OperationEvent;
 import dev.switchboard.operation.entity.OperationFailure;
 import dev.switchboard.operation.entity.OperationKind;
+import dev.switchboard.service.control.DockerEngine;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static dev.switchboard.service.control.DockerEngine.reason;
 
 /**
  * Docker operations on the Engine of {@code workflow.docker-host} (the one DOCKER jobs use), through docker-java:
@@ -47,7 +42,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class DockerOperations {
 
-    private static final String DEFAULT_SOCKET = "/var/run/docker.sock";
     private static final Pattern STEP = Pattern.compile("Step (\\d+)/(\\d+) :");
 
     /** What the Engine says about an image once the operation has it. */
@@ -55,12 +49,7 @@ public class DockerOperations {
     }
 
     @Inject
-    @ConfigProperty(name = "workflow.docker-host")
-    Optional<String> dockerHost;
-
-    @Inject
-    @ConfigProperty(name = "workflow.docker.connect-timeout-seconds", defaultValue = "10")
-    long connectTimeoutSeconds;
+    DockerEngine engines;
 
     @Inject
     @ConfigProperty(name = "ops.stream.frame-max-chars", defaultValue = "16384")
@@ -77,23 +66,12 @@ public class DockerOperations {
     @Inject
     Flusher flusher;
 
-    /** The Engine's address, or empty when nothing configures one and there is no local socket. */
-    Optional<String> host() {
-        return dockerHost.filter(h -> !h.isBlank())
-                .or(() -> Optional.ofNullable(System.getenv("DOCKER_HOST")).filter(h -> !h.isBlank()))
-                .or(() -> Files.exists(Path.of(DEFAULT_SOCKET)) ? Optional.of("unix://" + DEFAULT_SOCKET) : Optional.empty())
-                .map(String::strip);
-    }
-
     Image run(OperationRun run) throws OperationFailure {
-        String host = host().orElseThrow(() -> new OperationFailure(ErrorCode.DOCKER_UNAVAILABLE,
-                "No Docker Engine configured: set workflow.docker-host or DOCKER_HOST (tcp://host:port or unix:///path/docker.sock)"));
+        String host = engines.host().orElseThrow(() -> new OperationFailure(ErrorCode.DOCKER_UNAVAILABLE,
+                DockerEngine.NOT_CONFIGURED));
         DockerClient docker;
         try {
-            DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-            docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost())
-                    .sslConfig(config.getSSLConfig()).maxConnections(4)
-                    .connectionTimeout(Duration.ofSeconds(connectTimeoutSeconds)).build());
+            docker = engines.client(engines.config(host), 4);
         } catch (RuntimeException e) {
             throw new OperationFailure(ErrorCode.DOCKER_UNAVAILABLE, "Invalid Docker host " + host + ": " + reason(e));
         }
@@ -389,34 +367,6 @@ public class DockerOperations {
                 // closing anyway
             }
         }
-    }
-
-    /** The innermost message; the Engine's {@code {"message": ...}} body when it answered with one. */
-    static String reason(Throwable e) {
-        String message = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        if (e instanceof DockerException d && d.getMessage() != null) {
-            String text = d.getMessage();
-            int brace = text.indexOf('{');
-            if (brace >= 0) {
-                try (var reader = Json.createReader(new StringReader(text.substring(brace)))) {
-                    if (reader.readObject().get("message") instanceof JsonString m) {
-                        return m.getString().strip();
-                    }
-                } catch (RuntimeException notJson) {
-                    // keep the text
-                }
-            }
-            message = text;
-        }
-        return message == null ? e.getClass().getSimpleName() : message.strip();
     }
 
     static void closeQuietly(Closeable c) {

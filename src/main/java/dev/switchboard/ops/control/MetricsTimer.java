@@ -1,6 +1,5 @@
 package dev.switchboard.ops.control;
 
-import dev.switchboard.common.DataDirectory;
 
 import dev.switchboard.auth.control.AuthFailures;
 import dev.switchboard.hub.boundary.Hub;
@@ -57,7 +56,7 @@ public class MetricsTimer {
     AuthFailures authFailures;
 
     @Inject
-    DataDirectory data;
+    dev.switchboard.upload.control.UploadStorage uploadStorage;
 
     @Inject
     Event<MetricsSampled> sampled;
@@ -110,7 +109,7 @@ public class MetricsTimer {
         thresholds = new Thresholds(List.of(
                 new Thresholds.Watch(Kind.PERFORMANCE, "memory_usage", memoryWarning, memoryCritical, "Heap usage (%)"),
                 new Thresholds.Watch(Kind.PERFORMANCE, "response_time", responseWarning, responseCritical, "Mean REST response time (ms)"),
-                new Thresholds.Watch(Kind.STORAGE, "disk_usage", diskWarning, diskCritical, "Disk usage of the data directory (%)"),
+                new Thresholds.Watch(Kind.STORAGE, "disk_usage", diskWarning, diskCritical, "Disk usage of the upload storage (%)"),
                 new Thresholds.Watch(Kind.NETWORK, "dropped_connections", droppedWarning, droppedWarning * 10,
                         "WebSocket connections dropped (slow, unwritable or silent) in the last interval"),
                 new Thresholds.Watch(Kind.SECURITY, "auth_failures", authWarning, authWarning * 10,
@@ -156,7 +155,8 @@ public class MetricsTimer {
     }
 
     private MetricsSampled.Storage storage() {
-        Path root = data.resolve("services");
+        // where the services' files are: the upload storage, which a cluster shares
+        Path root = uploadStorage.services();
         try {
             Files.createDirectories(root);
             FileStore store = Files.getFileStore(root);

@@ -1,7 +1,6 @@
 package dev.switchboard.upload.control;
 
 import dev.switchboard.common.Meters;
-import dev.switchboard.common.DataDirectory;
 import dev.switchboard.service.control.ServiceRegistry;
 import dev.switchboard.upload.entity.UploadCompleted;
 import dev.switchboard.upload.entity.UploadException;
@@ -31,7 +30,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +38,11 @@ import java.util.stream.Stream;
  * recorded, so chunks from several connections, duplicates and out-of-order ones are all safe. When the last
  * chunk is in, the size is checked, the SHA-256 computed and the file moved atomically into the service's file
  * area: nothing partial ever appears there. Only the owner sees a session; to anyone else it does not exist.
+ * <p>
+ * Nothing about a session is kept in memory between messages: every message reads (and locks) the row, so any
+ * instance on the same database and the same {@link UploadStorage} carries on a session another one started,
+ * including one that was killed in the middle of it (its lock ends with its database connection; a chunk it
+ * wrote but did not record is simply written again).
  */
 @ApplicationScoped
 @Transactional(dontRollbackOn = UploadException.class)
@@ -76,7 +79,7 @@ public class Uploads {
     ServiceRegistry services;
 
     @Inject
-    DataDirectory data;
+    UploadStorage storage;
 
     @Inject
     Event<UploadCompleted> completed;
@@ -96,8 +99,6 @@ public class Uploads {
     @Inject
     @ConfigProperty(name = "upload.fsync", defaultValue = "true")
     boolean fsync;
-
-    private final ConcurrentHashMap<Path, Object> finalizing = new ConcurrentHashMap<>();
 
     public UploadProgress start(String owner, UploadRequest r) throws UploadException {
         if (services.find(r.serviceId()).isEmpty()) {
@@ -183,12 +184,25 @@ public class Uploads {
             }
             String hash = "sha256:" + sha256(part);
             Files.createDirectories(target.getParent());
-            // one completion per target at a time: the later one replaces the earlier, whole
-            boolean replaced;
-            synchronized (finalizing.computeIfAbsent(target, t -> new Object())) {
-                replaced = Files.exists(target);
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // The file appears under a second name moved over the target, and the partial keeps its own until the
+            // session's completion is committed (UploadStorage deletes it then): an instance killed between the move
+            // and the commit leaves a session that another instance can still complete from the same partial.
+            Path staged = storage.staged(s.id());
+            Files.deleteIfExists(staged);
+            try {
+                Files.createLink(staged, part);
+            } catch (UnsupportedOperationException | IOException noLinks) {
+                Files.copy(part, staged, StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel copy = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+                    copy.force(true);
+                }
             }
+            // one completion per target at a time in the whole cluster: the later one replaces the earlier, whole
+            boolean replaced = storage.exclusively(target, () -> {
+                boolean existed = Files.exists(target);
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return existed;
+            });
             s.complete(hash);
             completed.fire(new UploadCompleted(owner, s.progress(), replaced));
         } catch (IOException e) {
@@ -215,6 +229,51 @@ public class Uploads {
         }
         s.resume();
         return s.progress();
+    }
+
+    /**
+     * Deletes partial (and staged) files left by sessions that are no longer open, or that have no row, and were not
+     * touched since {@code before}: an instance killed after a completion's commit and before its partial's deletion
+     * leaves one. At most {@code max} files are looked at per call. @return how many were deleted
+     */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public int deleteOrphans(java.time.Instant before, int max) {
+        java.util.Map<String, List<Path>> byId = new java.util.HashMap<>();
+        Path dir = storage.partials();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{part,staged}")) {
+            int seen = 0;
+            for (Path f : files) {
+                if (++seen > max) {
+                    break;
+                }
+                String name = f.getFileName().toString();
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) {
+                    byId.computeIfAbsent(name.substring(0, name.lastIndexOf('.')), k -> new java.util.ArrayList<>()).add(f);
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        if (byId.isEmpty()) {
+            return 0;
+        }
+        List<String> open = em.createNamedQuery(UploadSession.OPEN_AMONG, String.class)
+                .setParameter("ids", List.copyOf(byId.keySet())).setParameter("statuses", OPEN).getResultList();
+        open.forEach(byId::remove);
+        int deleted = 0;
+        for (List<Path> orphans : byId.values()) {
+            for (Path f : orphans) {
+                try {
+                    deleted += Files.deleteIfExists(f) ? 1 : 0;
+                } catch (IOException e) {
+                    // tried again at the next sweep
+                }
+            }
+        }
+        return deleted;
     }
 
     /** Expires open sessions idle since {@code before}. @return their ids, for {@link #deletePartials} after commit */
@@ -255,9 +314,9 @@ public class Uploads {
         s.expire();
     }
 
-    /** The service's file area (created on demand). */
+    /** The service's file area (in {@link UploadStorage}, where every instance finds it). */
     public Path filesOf(long serviceId) {
-        return data.resolve("services/" + serviceId + "/files");
+        return storage.filesOf(serviceId);
     }
 
     private long used(long serviceId) {
@@ -282,7 +341,7 @@ public class Uploads {
     }
 
     private Path partial(String sessionId) {
-        return data.resolve("uploads/" + sessionId + ".part");
+        return storage.partial(sessionId);
     }
 
     private static UploadException startFailed(String message) {

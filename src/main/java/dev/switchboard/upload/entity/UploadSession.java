@@ -20,12 +20,14 @@ import java.util.UUID;
 @NamedQuery(name = UploadSession.OPEN_OF_OWNER, query = "SELECT COUNT(u) FROM UploadSession u WHERE u.owner = :owner AND u.status IN :statuses")
 @NamedQuery(name = UploadSession.STALE, query = "SELECT u FROM UploadSession u WHERE u.status IN :statuses AND u.updatedAt < :before")
 @NamedQuery(name = UploadSession.OPEN, query = "SELECT u FROM UploadSession u WHERE u.status IN :statuses ORDER BY u.createdAt")
+@NamedQuery(name = UploadSession.OPEN_AMONG, query = "SELECT u.id FROM UploadSession u WHERE u.id IN :ids AND u.status IN :statuses")
 @NamedQuery(name = UploadSession.RESERVED_FOR_SERVICE, query = "SELECT COALESCE(SUM(u.totalSize), 0) FROM UploadSession u WHERE u.serviceId = :service AND u.status IN :statuses")
 public class UploadSession {
 
     public static final String OPEN_OF_OWNER = "UploadSession.openOfOwner";
     public static final String STALE = "UploadSession.stale";
     public static final String OPEN = "UploadSession.open";
+    public static final String OPEN_AMONG = "UploadSession.openAmong";
     public static final String RESERVED_FOR_SERVICE = "UploadSession.reservedForService";
 
     @Id

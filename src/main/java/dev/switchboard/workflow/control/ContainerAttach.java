@@ -1,5 +1,7 @@
 package dev.switchboard.workflow.control;
 
+import dev.switchboard.service.control.DockerEngine;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -194,7 +196,7 @@ final class ContainerAttach implements Closeable {
             }
         }
         try {
-            return ContainerRunner.engineMessage(new String(in.readNBytes(length), StandardCharsets.UTF_8)).strip();
+            return DockerEngine.engineMessage(new String(in.readNBytes(length), StandardCharsets.UTF_8)).strip();
         } catch (IOException e) {
             return "";
         }

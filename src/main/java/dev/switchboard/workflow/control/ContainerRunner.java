@@ -4,13 +4,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.switchboard.service.control.DockerEngine;
 import dev.switchboard.service.entity.DockerConfig;
 import dev.switchboard.workflow.control.JobRunner.Outcome;
 
@@ -18,20 +16,15 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import static dev.switchboard.service.control.DockerEngine.reason;
 
 /**
  * Runs a DOCKER service's job as a container on the Docker Engine ({@code workflow.docker-host}, else
@@ -53,46 +48,32 @@ import java.util.logging.Logger;
 public class ContainerRunner {
 
     private static final Logger LOG = Logger.getLogger(ContainerRunner.class.getName());
-    private static final String DEFAULT_SOCKET = "/var/run/docker.sock";
-
     @Resource
     ManagedThreadFactory threads;
 
     @Inject
-    @ConfigProperty(name = "workflow.docker-host")
-    Optional<String> dockerHost;
-
-    @Inject
-    @ConfigProperty(name = "workflow.docker.connect-timeout-seconds", defaultValue = "10")
-    long connectTimeoutSeconds;
+    DockerEngine engines;
 
     @Inject
     @ConfigProperty(name = "workflow.docker.stop-grace-seconds", defaultValue = "3")
     int stopGraceSeconds;
-
-    /** Where the Engine is, or empty when nothing says so and there is no local socket. */
-    Optional<String> host() {
-        return dockerHost.filter(h -> !h.isBlank())
-                .or(() -> Optional.ofNullable(System.getenv("DOCKER_HOST")).filter(h -> !h.isBlank()))
-                .or(() -> Files.exists(Path.of(DEFAULT_SOCKET)) ? Optional.of("unix://" + DEFAULT_SOCKET) : Optional.empty())
-                .map(String::strip);
-    }
 
     /**
      * @param running receives the job's stop action while the container exists (cancel calls it)
      */
     public Outcome run(DockerConfig config, long timeoutSeconds, long executionId, String jobName, Path stdin, Path stdout,
                        Path stderr, RunningJobs running, Function<Path, String> head) {
-        String host = host().orElse(null);
+        String host = engines.host().orElse(null);
         if (host == null) {
-            return fail("No Docker Engine configured: set workflow.docker-host or DOCKER_HOST (tcp://host:port or unix:///path/docker.sock)");
+            return fail(DockerEngine.NOT_CONFIGURED);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         DefaultDockerClientConfig engine;
         DockerClient docker;
         try {
-            engine = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-            docker = client(engine);
+            engine = engines.config(host);
+            // wait holds a connection for the container's whole life; stop and remove need more
+            docker = engines.client(engine, 8);
         } catch (RuntimeException e) {
             return fail("Invalid Docker host " + host + ": " + reason(e));
         }
@@ -136,7 +117,7 @@ public class ContainerRunner {
              OutputStream err = Files.newOutputStream(stderr);
              // attached before it starts, so not one byte of its output is missed
              ContainerAttach attach = ContainerAttach.open(engine.getDockerHost(), sslContext(engine), id,
-                     Duration.ofSeconds(connectTimeoutSeconds))) {
+                     engines.connectTimeout())) {
             Streams streams = new Streams(attach, in, out, err, id);
             Thread writer = threads.newThread(streams::sendStdin);
             Thread reader = threads.newThread(streams::copyOutput);
@@ -262,56 +243,12 @@ public class ContainerRunner {
         return new String[]{image, "latest"};
     }
 
-    private DockerClient client(DefaultDockerClientConfig config) {
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                // wait holds a connection for the container's whole life; stop and remove need more
-                .maxConnections(8)
-                .connectionTimeout(Duration.ofSeconds(connectTimeoutSeconds))
-                .build();
-        return DockerClientImpl.getInstance(config, http);
-    }
-
     private static Outcome fail(String error) {
         return new Outcome(false, null, "", error);
     }
 
     private static String shortId(String id) {
         return id.length() > 12 ? id.substring(0, 12) : id;
-    }
-
-    /** The innermost message, which names what went wrong (connection refused, no such image, ...). */
-    static String reason(Throwable e) {
-        String message = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        if (e instanceof DockerException d && d.getMessage() != null) {
-            message = engineMessage(d.getMessage());
-        }
-        return message == null ? e.getClass().getSimpleName() : message.strip();
-    }
-
-    /** The Engine answers errors as {@code {"message": "..."}}; docker-java puts that body in its message. */
-    static String engineMessage(String text) {
-        int brace = text.indexOf('{');
-        if (brace >= 0) {
-            try (var reader = Json.createReader(new StringReader(text.substring(brace)))) {
-                JsonObject body = reader.readObject();
-                if (body.get("message") instanceof JsonString m) {
-                    return m.getString();
-                }
-            } catch (RuntimeException notJson) {
-                // keep the text as it is
-            }
-        }
-        return text;
     }
 
     /** One created container: stop it (a timeout, a cancel) and remove it (always), each at most once. */

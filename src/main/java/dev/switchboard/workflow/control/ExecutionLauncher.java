@@ -41,8 +41,15 @@ public class ExecutionLauncher {
     @Inject
     dev.switchboard.ops.control.Faults faults;
 
-    /** Starts (or, after a crash, resumes) the run of an execution; completed jobs are never run again. */
+    @Inject
+    ExecutionLeases leases;
+
+    /**
+     * Starts (or, after a crash or a takeover, resumes) the run of an execution this member owns: it created it, took
+     * it over or reclaimed it, and from now on renews its lease; completed jobs are never run again.
+     */
     public void launch(long executionId) {
+        leases.hold(executionId);
         Properties parameters = new Properties();
         parameters.setProperty(EXECUTION_ID, String.valueOf(executionId));
         long batchId;
@@ -52,16 +59,22 @@ public class ExecutionLauncher {
             faults.report("workflow", "Could not start the batch job of execution " + executionId, e);
             events.execution(executionId, dev.switchboard.workflow.entity.ExecutionStatus.FAILED,
                     "Could not start the batch job: " + e.getMessage(), "");
+            leases.released(executionId);
             return;
         }
         store.runBy(executionId, batchId);
         LOG.info(() -> "workflow.execution.launched execution=" + executionId + " batch=" + batchId);
     }
 
-    /** Asks the running job to stop; the batchlet ends the execution as cancelled. Empty when already finished. */
+    /**
+     * Asks the running job to stop; the batchlet ends the execution as cancelled. Empty when already finished. The
+     * request is stored, and the owner's batchlet reads it within half a second wherever it runs; when the owner is
+     * this member its Batch job is also stopped at once. A Batch execution id is only stopped here when the execution
+     * runs here: the job repository is shared, and stopping another member's job from here would only mark it.
+     */
     public Optional<ExecutionView> cancel(long executionId) {
         Optional<ExecutionView> execution = store.requestCancel(executionId);
-        Long batchId = execution.isPresent() ? store.batchExecutionId(executionId) : null;
+        Long batchId = execution.isPresent() && leases.runsHere(executionId) ? store.batchExecutionId(executionId) : null;
         if (batchId != null) {
             try {
                 operator().stop(batchId);

@@ -43,8 +43,9 @@ import java.util.logging.Logger;
  * The one step of {@value ExecutionLauncher#JOB}: runs an execution's jobs in dependency order, independent
  * branches in parallel (at most {@code workflow.parallelism} at once). A failed job skips everything downstream
  * of it and fails the execution; a cancel stops running processes and containers and ends it cancelled. Started again for an
- * execution that was interrupted (server killed), it resumes: completed jobs stay completed, interrupted ones
- * run again.
+ * execution that was interrupted (server killed) or taken over from a member that died, it resumes: completed jobs
+ * stay completed, interrupted ones run again. Should this member lose the execution's lease meanwhile
+ * ({@link ExecutionLeases}) it is abandoned: the running jobs are stopped and nothing more is written.
  */
 @Named("workflowBatchlet")
 @Dependent
@@ -75,7 +76,13 @@ public class WorkflowBatchlet implements Batchlet {
     JobRunner runner;
 
     @Inject
+    ExecutionLeases leases;
+
+    @Inject
     DataDirectory data;
+
+    @Inject
+    dev.switchboard.upload.control.Uploads uploads;
 
     @Resource
     ManagedThreadFactory threads;
@@ -85,14 +92,27 @@ public class WorkflowBatchlet implements Batchlet {
     int parallelism;
 
     private volatile boolean stopRequested;
+    private volatile boolean abandoned;
     private final RunningJobs running = new RunningJobs();
 
     @Override
     public String process() throws Exception {
         long executionId = Long.parseLong(executionIdParameter);
+        try {
+            return run(executionId);
+        } finally {
+            leases.released(executionId);
+        }
+    }
+
+    private String run(long executionId) throws Exception {
         ExecutionView execution = store.find(executionId).orElse(null);
         if (execution == null || execution.status().terminal()) {
             return "NOTHING_TO_DO";
+        }
+        if (!leases.running(executionId, this::abandon)) {
+            LOG.warning(() -> "workflow.execution.not-owned execution=" + executionId + ": its lease was lost before it ran");
+            return ABANDONED;
         }
         WorkflowView workflow = workflows.find(execution.workflowId()).orElseThrow();
         String name = workflow.name();
@@ -122,10 +142,11 @@ public class WorkflowBatchlet implements Batchlet {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism), threads);
         ExecutorCompletionService<Map.Entry<String, JobRunner.Outcome>> done = new ExecutorCompletionService<>(pool);
         int inFlight = 0;
-        boolean failed = false;
+        // a job that failed before the interruption (the crash came before the execution's own end was stored) still fails it
+        boolean failed = status.containsValue(JobStatus.FAILED);
         try {
             while (true) {
-                if (cancelled(executionId)) {
+                if (abandoned || cancelled(executionId)) {
                     break;
                 }
                 for (String job : jobs.keySet()) {
@@ -147,6 +168,9 @@ public class WorkflowBatchlet implements Batchlet {
                 }
                 inFlight--;
                 var result = next.get();
+                if (abandoned) {
+                    break; // the outcome of a job stopped by the abandon: not this member's to record
+                }
                 String job = result.getKey();
                 JobRunner.Outcome outcome = result.getValue();
                 if (outcome.ok()) {
@@ -163,6 +187,10 @@ public class WorkflowBatchlet implements Batchlet {
                         }
                     }
                 }
+            }
+            if (abandoned) {
+                stopRunning();
+                return ABANDONED;
             }
             if (cancelled(executionId)) {
                 stopRunning();
@@ -186,6 +214,9 @@ public class WorkflowBatchlet implements Batchlet {
             events.execution(executionId, ExecutionStatus.COMPLETED, "", name);
             return "COMPLETED";
         } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
+            if (abandoned) {
+                return ABANDONED;
+            }
             faults.report("workflow", "Execution " + executionId + " failed inside the server", e);
             stopRunning();
             skipPending(executionId, status, "Execution failed: " + e.getMessage());
@@ -194,6 +225,15 @@ public class WorkflowBatchlet implements Batchlet {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The exit status of a run this member gave up because another member owns the execution now. */
+    static final String ABANDONED = "ABANDONED";
+
+    /** The lease is lost: stop what runs here at once; the new owner carries on from the stored states. */
+    private void abandon() {
+        abandoned = true;
+        stopRunning();
     }
 
     private boolean cancelled(long executionId) {
@@ -235,6 +275,9 @@ public class WorkflowBatchlet implements Batchlet {
                     Path upstreamOut = folder.resolve(upstream + ".stdout");
                     if (Files.exists(upstreamOut)) {
                         Files.copy(upstreamOut, out);
+                    } else {
+                        // it ran on the member this execution was taken over from: its captured output is what is left
+                        out.write(storedOutput(executionId, upstream).getBytes(StandardCharsets.UTF_8));
                     }
                 }
             }
@@ -242,9 +285,14 @@ public class WorkflowBatchlet implements Batchlet {
         List<Path> dataDirs = new ArrayList<>();
         for (String upstream : job.dependsOn()) {
             services.find(jobs.get(upstream).serviceId()).filter(s -> s.type() == ServiceType.DATA)
-                    .ifPresent(s -> dataDirs.add(data.resolve("services/" + s.id() + "/files")));
+                    .ifPresent(s -> dataDirs.add(uploads.filesOf(s.id())));
         }
         return runner.run(service, job.configJson(), executionId, job.name(), stdin, stdout, stderr, dataDirs, running);
+    }
+
+    private String storedOutput(long executionId, String jobName) {
+        return store.jobs(executionId).stream().filter(j -> j.jobName().equals(jobName)).findFirst()
+                .map(JobExecutionView::output).filter(o -> o != null).orElse("");
     }
 
     @Override

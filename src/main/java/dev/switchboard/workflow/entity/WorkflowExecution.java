@@ -13,14 +13,16 @@ import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
 
-/** One run of a workflow; carried out by one Jakarta Batch job instance. */
+/**
+ * One run of a workflow; carried out by one Jakarta Batch job instance on the member of the cluster that owns it
+ * ({@code owner}, a peer id) while that member renews its lease. The lease columns are written by
+ * {@code ExecutionLeases} in single statements (take, renew), never through this entity after the insert.
+ */
 @Entity
 @Table(name = "sb_execution")
-@NamedQuery(name = WorkflowExecution.UNFINISHED, query = "SELECT e FROM WorkflowExecution e WHERE e.status IN :statuses ORDER BY e.id")
 @NamedQuery(name = WorkflowExecution.OF_WORKFLOW, query = "SELECT e FROM WorkflowExecution e WHERE e.workflowId = :workflow ORDER BY e.id DESC")
 public class WorkflowExecution {
 
-    public static final String UNFINISHED = "WorkflowExecution.unfinished";
     public static final String OF_WORKFLOW = "WorkflowExecution.ofWorkflow";
 
     @Id
@@ -44,6 +46,12 @@ public class WorkflowExecution {
     @Column(name = "batch_execution_id")
     private Long batchExecutionId;
 
+    @Column(name = "owner", updatable = false)
+    private String owner;
+
+    @Column(name = "lease_expires_at", nullable = false, updatable = false)
+    private long leaseExpiresAt;
+
     @Column(name = "created_at", nullable = false)
     private OffsetDateTime createdAt;
 
@@ -57,8 +65,11 @@ public class WorkflowExecution {
         // JPA
     }
 
-    public WorkflowExecution(long workflowId) {
+    /** A pending execution owned from the start by the member that creates it, its lease held until {@code leaseUntil}. */
+    public WorkflowExecution(long workflowId, String owner, long leaseUntil) {
         this.workflowId = workflowId;
+        this.owner = owner;
+        this.leaseExpiresAt = leaseUntil;
         this.createdAt = OffsetDateTime.now();
     }
 
@@ -72,6 +83,11 @@ public class WorkflowExecution {
 
     public ExecutionStatus status() {
         return status;
+    }
+
+    /** The peer id of the member that runs it (as read: another member may have taken it over since). */
+    public String owner() {
+        return owner;
     }
 
     public boolean cancelRequested() {

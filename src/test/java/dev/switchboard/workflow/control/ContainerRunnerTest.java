@@ -3,7 +3,6 @@ package dev.switchboard.workflow.control;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ContainerRunnerTest {
 
@@ -22,12 +21,5 @@ class ContainerRunnerTest {
                 ContainerRunner.pullReference("registry.local:5000/team/tool:1.2"));
         String digest = "alpine@sha256:" + "a".repeat(64);
         assertArrayEquals(new String[]{digest, null}, ContainerRunner.pullReference(digest));
-    }
-
-    @Test
-    void theEnginesErrorMessageIsReadFromItsJsonBody() {
-        assertEquals("No such image: x:latest", ContainerRunner.engineMessage("Status 404: {\"message\":\"No such image: x:latest\"}\n"));
-        assertEquals("plain text", ContainerRunner.engineMessage("plain text"));
-        assertEquals("Status 500: {broken", ContainerRunner.engineMessage("Status 500: {broken"));
     }
 }
