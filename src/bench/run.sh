@@ -204,6 +204,9 @@ fresh_db() {
 start_member() {
   local i=$1 db=$2 engine=$3 cpus=${4:-$SERVER_CPU} port=${MEMBER_PORT[$1]}
   local S=$OUT/member-$port
+  # a fresh Payara root each start (the data folder stays): a reused one redeploys the WAR over the copy it starts
+  # first, and the instance turns 404 seconds after it was ready
+  rm -rf "$S/root"
   mkdir -p "$S"
   local ncpu; ncpu=$(echo "$cpus" | tr ',' '\n' | wc -l)
   (cd "$S" && export SWITCHBOARD_DB_URL=jdbc:postgresql://127.0.0.1:5432/$db SWITCHBOARD_DB_USER=postgres SWITCHBOARD_DB_PASSWORD= \
@@ -224,7 +227,7 @@ start_member() {
 member_ready() {
   local i=$1 port=${MEMBER_PORT[$1]}
   for _ in $(seq 1 600); do
-    # the application's own checks: Payara Micro answers /health/ready (200, no checks) before the WAR is deployed
+    # the application's own checks (before the WAR is deployed Payara Micro answers /health/ready itself)
     curl -fs "http://127.0.0.1:$port/health/ready" 2>/dev/null | grep -q '"database"' && return 0
     kill -0 "${PID[m$i]}" 2>/dev/null || { log "member $i died: see $OUT/logs/member-$port.log"; return 1; }
     sleep 0.5
