@@ -2,7 +2,9 @@
 # Switchboard's benchmark, side by side with the reference hubs of ../shared/bench, in one run.
 #
 #   src/bench/run.sh [scenario ...]      scenarios: startup fanout idle rtc upload workflow search (default: all),
-#                                        and heap (not in the default: Switchboard only, what an idle connection holds)
+#                                        and heap (Switchboard only, what an idle connection holds),
+#                                        and cluster balancer failover (only when named: several instances, PostgreSQL
+#                                        and Redis)
 #
 # Builds the WAR and the bench client, copies and builds the reference hubs and the wsbench load generator under
 # target/bench/refs (their sources stay in ../shared/bench; nothing of them enters this repository), starts every
@@ -16,6 +18,11 @@
 # server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them, on the standard WebSocket API),
 # BENCH_OUT (target/bench: results, logs, built references), SB_JVM_OPTIONS (an argfile of JVM options for Payara Micro, default src/main/payara/jvm.options; none: no file),
 # FIRST_TIMEOUT (180: seconds a start may take), SB_WAR (Payara: the WAR to deploy, default target/switchboard.war), SB_PORT (8090), SB_DB (sb_bench: the database it drops and makes), HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
+# cluster (Payara, PostgreSQL and Redis only): CLUSTER_CONNS (1000), CLUSTER_RATES (= RATES), CLUSTER_WARMUP (20 s
+# at the measured rate before each window), BENCH_REDIS_URL (redis://127.0.0.1:6379; a key prefix of this run's own).
+# balancer, failover: three instances (ports SB_PORT..SB_PORT+2) with the default cluster.heartbeat.* settings;
+# balancer puts docker/haproxy.cfg (Debian's HAProxy, the instances' addresses put in) on SB_PORT+3; failover runs
+# FAILOVER_RUNS (6) kill -9 rounds; FAILOVER_CPUS (= SERVER_CPU) pins these three (0,1: faster restarts).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
@@ -57,6 +64,7 @@ build() {
     local goal=package; [ "$SERVER" = payara ] || goal=pre-integration-test
     (cd "$ROOT" && mvn -q -B -DskipTests $goal && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$OUT/cp.txt")
+    want fanout || want idle || { BENCH_CP="$ROOT/target/test-classes:$(cat "$OUT/cp.txt")"; return 0; }  # no reference hub needed
     command -v go >/dev/null || { log "installing Debian's Go and gorilla/websocket"; apt-get install -y --no-install-recommends golang-go golang-github-gorilla-websocket-dev >/dev/null; }
     for d in go-gorilla go-loadgen node-ws java-jetty java-vertx; do
       rm -rf "$OUT/refs/$d"; cp -r "$SHARED/$d" "$OUT/refs/$d"; chmod -R u+w "$OUT/refs/$d"
@@ -224,11 +232,158 @@ heap() {
   sleep 5
 }
 
-build
+# --- several instances (cluster, failover): Payara Micro on one PostgreSQL database and one Redis --------------------
+CLUSTER_PREFIX=sb-bench-$STAMP
+MEMBER_PORT=(0 $((SB_PORT)) $((SB_PORT + 1)) $((SB_PORT + 2)))
+
+cluster_setup() {
+  [ "$SERVER" = payara ] || { log "the cluster scenarios run on Payara only"; return 1; }
+  pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { log "the cluster scenarios need PostgreSQL on 127.0.0.1:5432"; return 1; }
+  redis-cli -u "${BENCH_REDIS_URL:-redis://127.0.0.1:6379}" ping >/dev/null 2>&1 \
+    || { log "the cluster scenarios need Redis at ${BENCH_REDIS_URL:-redis://127.0.0.1:6379}"; return 1; }
+  local key=$OUT/cluster-signing-key.pem
+  [ -f "$key" ] || (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$key" 2>/dev/null)
+  CLUSTER_KEY=$(cat "$key")
+}
+
+fresh_db() {
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" postgres
+}
+
+# start_member <i> <db> <engine> [cpus]: instance i (1, 2, 3) on port MEMBER_PORT[i], PID[m<i>]; returns once it is
+# ready (at once with NOWAIT=1: then member_ready <i>)
+start_member() {
+  local i=$1 db=$2 engine=$3 cpus=${4:-$SERVER_CPU} port=${MEMBER_PORT[$1]}
+  local S=$OUT/member-$port
+  # a fresh Payara root each start (the data folder stays): a reused one redeploys the WAR over the copy it starts
+  # first, and the instance turns 404 seconds after it was ready
+  rm -rf "$S/root"
+  mkdir -p "$S"
+  local ncpu; ncpu=$(echo "$cpus" | tr ',' '\n' | wc -l)
+  (cd "$S" && export SWITCHBOARD_DB_URL=jdbc:postgresql://127.0.0.1:5432/$db SWITCHBOARD_DB_USER=postgres SWITCHBOARD_DB_PASSWORD= \
+     SWITCHBOARD_DATA_DIR=$S/data SWITCHBOARD_ADMIN_PASSWORD=$SB_PASSWORD SWITCHBOARD_JWT_PRIVATE_KEY="$CLUSTER_KEY" \
+     SWITCHBOARD_ADVERTISED_ADDRESS=127.0.0.1 SWITCHBOARD_ADVERTISED_PORT=$port \
+     WORKSPACE_RATE_LIMIT_PER_SECOND=1000000 WORKSPACE_RATE_LIMIT_BURST=1000000 RTC_RATE_LIMIT_PER_SECOND=1000000 \
+     CLUSTER_ENGINE=$engine CLUSTER_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379} CLUSTER_REDIS_PREFIX=$CLUSTER_PREFIX \
+     && exec taskset -c "$cpus" java -XX:ActiveProcessorCount="$ncpu" ${SB_JAVA_OPTS:-} \
+       -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
+       --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$ROOT/src/main/payara/post-boot-postgres.asadmin" \
+       --deploy "$ROOT/target/switchboard.war" --contextroot / \
+       --port "$port" --nohazelcast --disablephonehome --rootdir "$S/root") >> "$OUT/logs/member-$port.log" 2>&1 &
+  PID[m$i]=$!
+  log "member $i pid=${PID[m$i]} port=$port engine=$engine cpus=$cpus"
+  [ -n "${NOWAIT:-}" ] || member_ready "$i"
+}
+
+member_ready() {
+  local i=$1 port=${MEMBER_PORT[$1]}
+  for _ in $(seq 1 600); do
+    # the application's own checks (before the WAR is deployed Payara Micro answers /health/ready itself)
+    curl -fs "http://127.0.0.1:$port/health/ready" 2>/dev/null | grep -q '"database"' && return 0
+    kill -0 "${PID[m$i]}" 2>/dev/null || { log "member $i died: see $OUT/logs/member-$port.log"; return 1; }
+    sleep 0.5
+  done
+  log "member $i not ready in 300 s"; return 1
+}
+
+# await_members <n> <i>...: every listed instance's readiness counts n members
+await_members() {
+  local n=$1; shift
+  for i in "$@"; do
+    for _ in $(seq 1 240); do
+      curl -fs "http://127.0.0.1:${MEMBER_PORT[$i]}/health/ready" 2>/dev/null | grep -Eq "\"members\":\"?$n[\",}]" && break
+      sleep 0.5
+    done || true
+  done
+}
+
+cluster_measure() {
+  local hosts=$1 pids=$2
+  for r in ${CLUSTER_RATES:-$RATES}; do
+    record "$(bench_java cluster "127.0.0.1:${MEMBER_PORT[1]}" "$SB_PASSWORD" hosts="$hosts" pids="$pids" hz="$(getconf CLK_TCK)" \
+      conns="${CLUSTER_CONNS:-1000}" rate="$r" duration=10 warmup="${CLUSTER_WARMUP:-20}" drain=5 || echo '{"scenario":"cluster","error":"bench failed"}')"
+    sleep 3
+  done
+}
+
+# one instance (the in-memory engine, as a single server runs), then two on Redis, both pinned to SERVER_CPU
+cluster_scenario() {
+  cluster_setup || return 0
+  local A=127.0.0.1:${MEMBER_PORT[1]} B=127.0.0.1:${MEMBER_PORT[2]}
+  log "cluster: one instance"
+  rm -rf "$OUT/member-${MEMBER_PORT[1]}" "$OUT/member-${MEMBER_PORT[2]}"
+  fresh_db sb_bench_cluster
+  start_member 1 sb_bench_cluster memory || return 0
+  cluster_measure "$A" "${PID[m1]}"
+  stop m1
+  log "cluster: two instances on Redis (prefix $CLUSTER_PREFIX)"
+  rm -rf "$OUT/member-${MEMBER_PORT[1]}"
+  fresh_db sb_bench_cluster
+  start_member 1 sb_bench_cluster redis || return 0
+  start_member 2 sb_bench_cluster redis || { stop m1; return 0; }
+  await_members 2 1 2
+  cluster_measure "$A,$B" "${PID[m1]},${PID[m2]}"
+  stop m2; stop m1
+}
+
+# the compose file's balancer (docker/haproxy.cfg, Debian's HAProxy) in front of the three local instances: a client
+# signs in through it and one Broadcast reaches all its connections, wherever they landed
+balancer_check() {
+  command -v haproxy >/dev/null || { log "installing Debian's HAProxy"; apt-get install -y --no-install-recommends haproxy >/dev/null; }
+  local cfg=$OUT/haproxy.cfg lb=127.0.0.1:$((SB_PORT + 3))
+  sed -e "s/^\( *server switchboard-\([123]\)\) switchboard-[123]:8080/\1 127.0.0.1:PORT\2/" -e "s/ resolvers docker\$//" \
+      -e "s/^\( *bind\) :8080/\1 $lb/" "$ROOT/docker/haproxy.cfg" \
+    | sed -e "s/PORT1/${MEMBER_PORT[1]}/" -e "s/PORT2/${MEMBER_PORT[2]}/" -e "s/PORT3/${MEMBER_PORT[3]}/" > "$cfg"
+  haproxy -c -q -f "$cfg" || { log "haproxy refused $cfg"; return 0; }
+  haproxy -db -f "$cfg" > "$OUT/logs/haproxy.log" 2>&1 &
+  PID[lb]=$!
+  sleep 6  # two passing health checks (rise 2, inter 2s)
+  record "$(bench_java balancer "$lb" "$SB_PASSWORD" conns=9 \
+    instances="127.0.0.1:${MEMBER_PORT[1]},127.0.0.1:${MEMBER_PORT[2]},127.0.0.1:${MEMBER_PORT[3]}" \
+    || echo '{"scenario":"balancer","error":"check failed"}')"
+  stop lb
+}
+
+# three instances with the default heartbeats (balancer, failover); each failover run kills one (in turn) with
+# kill -9, measures, and starts it again
+three_instances() {
+  cluster_setup || return 0
+  FAILOVER_CPUS=${FAILOVER_CPUS:-$SERVER_CPU}
+  CLUSTER_PREFIX=$CLUSTER_PREFIX-3
+  log "three instances on Redis (prefix $CLUSTER_PREFIX), default cluster.heartbeat.*"
+  rm -rf "$OUT/member-${MEMBER_PORT[1]}" "$OUT/member-${MEMBER_PORT[2]}" "$OUT/member-${MEMBER_PORT[3]}"
+  fresh_db sb_bench_three
+  start_member 1 sb_bench_three redis "$FAILOVER_CPUS" || return 0
+  NOWAIT=1 start_member 2 sb_bench_three redis "$FAILOVER_CPUS"
+  NOWAIT=1 start_member 3 sb_bench_three redis "$FAILOVER_CPUS"
+  member_ready 2 && member_ready 3 || return 0
+  await_members 3 1 2 3
+  if want balancer; then balancer_check; fi
+  if want failover; then
+    for run in $(seq 1 "${FAILOVER_RUNS:-6}"); do
+      local v=$(( (run - 1) % 3 + 1 )) w=$(( run % 3 + 1 )) c=$(( (run + 1) % 3 + 1 ))
+      record "$(bench_java failover "127.0.0.1:${MEMBER_PORT[$w]}" "$SB_PASSWORD" victim="127.0.0.1:${MEMBER_PORT[$v]}" \
+        pid="${PID[m$v]}" watch="127.0.0.1:${MEMBER_PORT[$w]}" control="127.0.0.1:${MEMBER_PORT[$c]}" \
+        | sed "s/}\$/,\"run\":$run}/" || echo '{"scenario":"failover","error":"bench failed"}')"
+      # a run that failed before its kill leaves the victim running: then nothing to start again
+      kill -0 "${PID[m$v]}" 2>/dev/null && continue
+      wait "${PID[m$v]}" 2>/dev/null || true
+      unset "PID[m$v]"
+      start_member "$v" sb_bench_three redis "$FAILOVER_CPUS" || break
+      await_members 3 1 2 3
+    done
+  fi
+  stop m3; stop m2; stop m1
+}
+
 want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+build
 
 log "switchboard"
 SB="127.0.0.1:$SB_PORT"
+single=
+for sc in startup fanout idle heap rtc upload workflow search; do want "$sc" && single=1; done
+if [ -n "$single" ]; then
 if want idle; then for n in $IDLE_CONNS; do start_switchboard; idle switchboard "$n"; stop switchboard; done; fi
 if want heap; then
   # no keep-alive pings while the storm lasts: wsbench reads (and so answers pings) only once every connection is open
@@ -244,6 +399,9 @@ if want upload; then record "$(bench_java upload "$SB" "$SB_PASSWORD" mb="${UPLO
 if want workflow; then record "$(bench_java workflow "$SB" "$SB_PASSWORD" executions="${WORKFLOW_EXECUTIONS:-200}")"; fi
 if want search; then record "$(bench_java search "$SB" "$SB_PASSWORD" services="${SEARCH_SERVICES:-10000}")"; fi
 stop switchboard
+fi
+if want cluster; then cluster_scenario; fi
+if want balancer || want failover; then three_instances; fi
 
 if want fanout || want idle; then
   for ref in $REFS; do

@@ -40,6 +40,10 @@ trap stop INT TERM EXIT
 for i in $(seq 0 $((n - 1))); do
   port=$((base + i))
   mkdir -p "$dir/$i"
+  # a fresh Payara root each start: a reused one still lists the WAR deployed last time, which Payara Micro starts
+  # and then deploys again from --deploy, undeploying the first copy while it already answers (seen as a ready
+  # instance turning 404 a few seconds later)
+  rm -rf "$dir/$i/payara"
   SWITCHBOARD_DATA_DIR=$dir/$i SWITCHBOARD_ADVERTISED_PORT=$port \
     java -jar "$runtime/payara-micro.jar" --addlibs "$runtime/postgresql.jar" \
       --prebootcommandfile "$root/src/main/payara/pre-boot.asadmin" \

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Entry point of the Switchboard-only scenarios: {@code Bench <scenario> <host:port> <admin password> [k=v ...]};
- * each prints one JSON object on standard output. Scenarios: upload, search, workflow, rtc, first-connection.
+ * each prints one JSON object on standard output. Scenarios: upload, search, workflow, rtc, first-connection,
+ * cluster, failover, balancer.
  */
 public final class Bench {
 
@@ -42,7 +43,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: Bench upload|search|workflow|rtc|first-connection host:port adminPassword [key=value ...]");
+            System.err.println("usage: Bench upload|search|workflow|rtc|first-connection|cluster|failover|balancer host:port adminPassword [key=value ...]");
             System.exit(2);
         }
         Bench bench = new Bench(args[1], args[2], java.util.Arrays.copyOfRange(args, 3, args.length));
@@ -58,6 +59,9 @@ public final class Bench {
             case "workflow" -> new WorkflowScenario(this).run();
             case "rtc" -> new RtcScenario(this).run();
             case "first-connection" -> FirstConnection.run(this);
+            case "cluster" -> new ClusterScenario(this).run();
+            case "failover" -> new FailoverScenario(this).run();
+            case "balancer" -> new BalancerCheck(this).run();
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
     }
@@ -131,6 +135,9 @@ public final class Bench {
     /** A WebSocket whose text messages are queued whole. */
     static final class Socket implements WebSocket.Listener {
         final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+        /** When {@code stamped}: each text's arrival (nanoTime, the first of equal texts), for waits taken one after another. */
+        final java.util.Map<String, Long> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean stamped;
         private final StringBuilder partial = new StringBuilder();
         WebSocket ws;
 
@@ -144,7 +151,11 @@ public final class Bench {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                texts.add(partial.toString());
+                String text = partial.toString();
+                if (stamped) {
+                    arrivals.putIfAbsent(text, System.nanoTime());
+                }
+                texts.add(text);
                 partial.setLength(0);
             }
             webSocket.request(1);
