@@ -129,9 +129,14 @@ start_switchboard() {
          exec taskset -c "$SERVER_CPU" "$home/bin/standalone.sh" -c standalone-switchboard.xml \
          -Djboss.server.base.dir="$S/base" -Djboss.http.port="$SB_PORT" -Djboss.management.http.port=$((SB_PORT + 1000)) \
          -Dswitchboard.db.driver=$driver) > "$OUT/logs/switchboard.log" 2>&1 &
-      local sh=$!
-      # standalone.sh runs the JVM as its child: measure the JVM
-      for _ in $(seq 1 50); do PID[switchboard]=$(pgrep -P "$sh" java || true); [ -n "${PID[switchboard]}" ] && break; sleep 0.2; done ;;
+      PID[switchboard]=$!
+      # standalone.sh runs the server's JVM as its child, after short-lived `java -version` probes: measure that JVM
+      # (found by its own server folder; the probes would be gone before the first sample)
+      local jvm=""
+      for _ in $(seq 1 100); do
+        jvm=$(pgrep -f "^[^ ]*java .*-Djboss.server.base.dir=$S/base" || true); [ -n "$jvm" ] && break; sleep 0.2
+      done
+      [ -n "$jvm" ] && PID[switchboard]=$jvm ;;
     liberty)
       # `server run` execs the JVM; logs and work area in this run's folder
       (cd "$S" && WLP_OUTPUT_DIR=$S/out SWITCHBOARD_PORT=$SB_PORT JVM_ARGS="-XX:ActiveProcessorCount=1 ${SB_JAVA_OPTS:-}" \
@@ -151,6 +156,8 @@ stop() {
   if [ -n "${PID[$name]:-}" ]; then
     kill "${PID[$name]}" 2>/dev/null || true
     wait "${PID[$name]}" 2>/dev/null || true
+    # a process that is not this shell's child (WildFly's JVM) is not waited for by wait: until it is gone
+    for _ in $(seq 1 300); do kill -0 "${PID[$name]}" 2>/dev/null || break; sleep 0.2; done
     unset "PID[$name]"
   fi
 }
