@@ -124,6 +124,9 @@ public class Membership {
         }
     }
 
+    @Inject
+    LiveMembers live;
+
     private final Map<String, Remote> remotes = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicBoolean discover = new AtomicBoolean(true);
@@ -221,6 +224,7 @@ public class Membership {
             if (fresh) {
                 r = new Remote(member, now);
                 remotes.put(member.id(), r);
+                live.others(remotes.size());
                 all = membersLocked();
             } else {
                 r.member = member;
@@ -256,6 +260,7 @@ public class Membership {
         List<Member> all;
         synchronized (remotes) {
             r = remotes.remove(id);
+            live.others(remotes.size());
             all = membersLocked();
         }
         if (r == null) {

@@ -58,6 +58,9 @@ public class Relay {
     static final String SIGNAL = "sig";
 
     @Inject
+    LiveMembers live;
+
+    @Inject
     ClusterBus bus;
 
     @Inject
@@ -119,7 +122,7 @@ public class Relay {
 
     /** No other live instance: nothing to relay, nothing to wait for. */
     public boolean alone() {
-        return membership.alone();
+        return live.alone();
     }
 
     public long replyTimeoutMillis() {

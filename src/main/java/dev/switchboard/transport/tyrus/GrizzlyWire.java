@@ -6,8 +6,7 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.asyncqueue.AsyncQueueEnabledTransport;
 import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
-import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.memory.MemoryManager;
+import org.glassfish.grizzly.memory.HeapBuffer;
 import org.glassfish.grizzly.ssl.SSLUtils;
 
 import java.util.Deque;
@@ -41,7 +40,6 @@ final class GrizzlyWire {
     private final Connection connection;
     @SuppressWarnings("rawtypes")
     private final AsyncQueueWriter writer;
-    private final MemoryManager<?> memory;
 
     @SuppressWarnings("rawtypes")
     private GrizzlyWire(Object tyrusWriter, Deque<?> tyrusQueue, Connection connection, AsyncQueueWriter writer) {
@@ -49,7 +47,6 @@ final class GrizzlyWire {
         this.tyrusQueue = tyrusQueue;
         this.connection = connection;
         this.writer = writer;
-        this.memory = connection.getMemoryManager();
     }
 
     /** The direct path behind Tyrus's servlet writer, or null where there is none (not Payara, TLS, other versions). */
@@ -97,7 +94,10 @@ final class GrizzlyWire {
             if (!tyrusQueue.isEmpty()) {
                 return false;
             }
-            writer.write(connection, Buffers.wrap(memory, frame), new Completion(done));
+            // a plain heap buffer: the memory manager's wrap takes its wrapper from Grizzly's thread cache, a
+            // ThreadLocal lookup that misses on every thread but Grizzly's own workers (the chat writer that
+            // announces stored messages, the cluster's inbound thread): 16 % of a core in a 1,000-subscriber fan-out
+            writer.write(connection, HeapBuffer.wrap(frame), new Completion(done));
             return true;
         }
     }
