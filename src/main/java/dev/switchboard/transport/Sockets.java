@@ -55,12 +55,17 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.tyrus.release-handshake", defaultValue = "true")
     boolean releaseHandshake;
 
+    /** Payara: see {@link TyrusAdapter}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.grizzly.drop-byte-probes", defaultValue = "true")
+    boolean dropByteProbes;
+
     private ContainerAdapter adapter = ContainerAdapter.STANDARD;
 
     @PostConstruct
     void chooseAdapter() {
-        adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), fastUnmask, skipTyrusIdleTimer, rawFrames, directWrites,
-                        releaseHandshake)
+        adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), new TyrusAdapter.Switches(fastUnmask,
+                        skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes))
                 .orElse(ContainerAdapter.STANDARD);
     }
 

@@ -110,6 +110,8 @@ class WorkspaceProtocolIT {
             assertTrue(log.contains("tyrus.release-handshake active"), "HandshakeRelease emptied Grizzly's header fields");
             assertFalse(log.contains("release-handshake unavailable"), "HandshakeRelease reached Tyrus's and Grizzly's fields");
             assertFalse(log.contains("tyrus.idle-timer.future-kept"), "TyrusIdleTimer dropped Tyrus's first idle-timer task");
+            assertTrue(log.contains("grizzly.drop-byte-probes active removed=com.sun.enterprise.web.VirtualServer$"),
+                    "ByteProbes took Payara's byte-counting probe off the upgraded connection");
         }
     }
 

@@ -56,14 +56,10 @@ final class GrizzlyWire {
             return null;
         }
         try {
-            Object handler = TyrusInternals.upgradeHandler(tyrusWriter);
-            Object out = TyrusInternals.read(handler, TyrusInternals.UPGRADE_HANDLER, "os");
-            Object catalina = TyrusInternals.read(out, "org.apache.catalina.connector.CoyoteOutputStream", "ob");
-            Object grizzly = TyrusInternals.read(catalina, "org.apache.catalina.connector.OutputBuffer", "grizzlyOutputBuffer");
-            Object connection = TyrusInternals.read(grizzly, "org.glassfish.grizzly.http.io.OutputBuffer", "connection");
+            Connection<?> c = TyrusInternals.grizzlyConnection(tyrusWriter);
             Object queue = TyrusInternals.read(tyrusWriter, "org.glassfish.tyrus.servlet.TyrusServletWriter", "queue");
-            if (!(connection instanceof Connection c) || !(queue instanceof Deque<?> q)) {
-                throw new NoSuchFieldException("unexpected types " + connection.getClass() + ", " + queue.getClass());
+            if (!(queue instanceof Deque<?> q)) {
+                throw new NoSuchFieldException("TyrusServletWriter.queue is a " + queue.getClass().getName());
             }
             if (SSLUtils.getSSLEngine(c) != null) {
                 return null;

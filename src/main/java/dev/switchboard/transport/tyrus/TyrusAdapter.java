@@ -5,6 +5,7 @@ import dev.switchboard.transport.FrameWriter;
 
 import jakarta.websocket.Session;
 
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -13,7 +14,8 @@ import java.util.logging.Logger;
  * endpoint's message limit before buffering, are made whatever the setting), no idle-timer task per frame for sessions
  * without an idle timeout ({@link TyrusIdleTimer}), finished frames written once per broadcast through Tyrus's
  * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}), and
- * what the container keeps of the handshake let go of once the connection is open ({@link HandshakeRelease}).
+ * what the container keeps of the handshake let go of once the connection is open ({@link HandshakeRelease}), and
+ * Payara's byte-counting probe taken off upgraded connections ({@link ByteProbes}).
  * Everything here reaches private fields of Tyrus and Grizzly; each piece falls back to the standard path by
  * itself, and logs once, when the running versions do not have what it expects.
  */
@@ -22,53 +24,49 @@ public final class TyrusAdapter implements ContainerAdapter {
     private static final Logger LOG = Logger.getLogger(TyrusAdapter.class.getName());
     private static final String TYRUS_SPI = "org.glassfish.tyrus.spi.Writer";
 
-    private final boolean fastUnmask;
-    private final boolean skipIdleTimer;
-    private final boolean rawFrames;
-    private final boolean directWrites;
-    private final boolean releaseHandshake;
+    /** Which fast paths are on: each is a setting of its own ({@code switchboard.tyrus.*}, {@code switchboard.grizzly.*}). */
+    public record Switches(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites,
+                           boolean releaseHandshake, boolean dropByteProbes) {
+    }
 
-    private TyrusAdapter(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites,
-                         boolean releaseHandshake) {
-        this.fastUnmask = fastUnmask;
-        this.skipIdleTimer = skipIdleTimer;
-        this.rawFrames = rawFrames;
-        this.directWrites = directWrites;
-        this.releaseHandshake = releaseHandshake;
+    private final Switches on;
+
+    private TyrusAdapter(Switches on) {
+        this.on = on;
     }
 
     /** The adapter when Tyrus's SPI is visible to the application (Payara), else nothing. */
-    public static java.util.Optional<ContainerAdapter> ifPresent(ClassLoader loader, boolean fastUnmask, boolean skipIdleTimer,
-                                                                 boolean rawFrames, boolean directWrites,
-                                                                 boolean releaseHandshake) {
+    public static Optional<ContainerAdapter> ifPresent(ClassLoader loader, Switches on) {
         try {
             Class.forName(TYRUS_SPI, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        LOG.info(() -> "transport.adapter=tyrus fast-unmask=" + fastUnmask + " skip-idle-timer=" + skipIdleTimer
-                + " raw-frames=" + rawFrames + " direct-writes=" + directWrites + " release-handshake=" + releaseHandshake);
-        return java.util.Optional.of(new TyrusAdapter(fastUnmask, skipIdleTimer, rawFrames, directWrites, releaseHandshake));
+        LOG.info(() -> "transport.adapter=tyrus " + on);
+        return Optional.of(new TyrusAdapter(on));
     }
 
     @Override
     public void opened(Session session) {
         // always: the frame checks (RFC 6455 masking, each endpoint's limit before buffering) are not optional
-        TyrusInput.install(session, fastUnmask);
-        if (skipIdleTimer) {
+        TyrusInput.install(session, on.fastUnmask());
+        if (on.skipIdleTimer()) {
             TyrusIdleTimer.skipWhenUnused(session);
         }
-        if (releaseHandshake) {
+        if (on.releaseHandshake()) {
             HandshakeRelease.release(session);
+        }
+        if (on.dropByteProbes()) {
+            ByteProbes.drop(session);
         }
     }
 
     @Override
     public FrameWriter writer(Session session) {
-        if (!rawFrames) {
+        if (!on.rawFrames()) {
             return null;
         }
-        return TyrusWire.of(session, directWrites)
+        return TyrusWire.of(session, on.directWrites())
                 .<FrameWriter>map(w -> (frame, done) -> w.write(frame.encoded(WireFrames::text), done))
                 .orElse(null);
     }

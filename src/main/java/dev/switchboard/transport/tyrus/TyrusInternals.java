@@ -1,6 +1,7 @@
 package dev.switchboard.transport.tyrus;
 
 import jakarta.websocket.Session;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.tyrus.spi.Writer;
 
 import java.lang.reflect.Field;
@@ -68,6 +69,19 @@ final class TyrusInternals {
             }
         }
         throw new NoSuchFieldException("no " + UPGRADE_HANDLER + " behind " + servletWriter.getClass().getName());
+    }
+
+    /** The Grizzly connection under Tyrus's servlet writer (on Payara: through Catalina's and Grizzly's output buffers). */
+    static Connection<?> grizzlyConnection(Object servletWriter) throws ReflectiveOperationException {
+        Object handler = upgradeHandler(servletWriter);
+        Object out = read(handler, UPGRADE_HANDLER, "os");
+        Object catalina = read(out, "org.apache.catalina.connector.CoyoteOutputStream", "ob");
+        Object grizzly = read(catalina, "org.apache.catalina.connector.OutputBuffer", "grizzlyOutputBuffer");
+        Object connection = read(grizzly, "org.glassfish.grizzly.http.io.OutputBuffer", "connection");
+        if (connection instanceof Connection<?> c) {
+            return c;
+        }
+        throw new NoSuchFieldException("Grizzly's output buffer holds a " + connection.getClass().getName());
     }
 
     /** The named field, declared by the named class (the target's or a superclass), which must not be null. */
