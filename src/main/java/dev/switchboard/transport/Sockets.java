@@ -1,6 +1,7 @@
 package dev.switchboard.transport;
 
 import dev.switchboard.transport.tyrus.TyrusAdapter;
+import dev.switchboard.transport.undertow.UndertowAdapter;
 
 import dev.switchboard.hub.entity.Transport;
 
@@ -60,12 +61,18 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.grizzly.drop-byte-probes", defaultValue = "true")
     boolean dropByteProbes;
 
+    /** WildFly: see {@link UndertowAdapter}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.undertow.shared-frames", defaultValue = "true")
+    boolean undertowSharedFrames;
+
     private ContainerAdapter adapter = ContainerAdapter.STANDARD;
 
     @PostConstruct
     void chooseAdapter() {
         adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), new TyrusAdapter.Switches(fastUnmask,
                         skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes))
+                .or(() -> UndertowAdapter.ifPresent(Sockets.class.getClassLoader(), undertowSharedFrames))
                 .orElse(ContainerAdapter.STANDARD);
     }
 

@@ -113,6 +113,10 @@ class WorkspaceProtocolIT {
             assertTrue(log.contains("grizzly.drop-byte-probes active removed=com.sun.enterprise.web.VirtualServer$"),
                     "ByteProbes took Payara's byte-counting probe off the upgraded connection");
         }
+        if (AppServer.kind().equals("wildfly")) {
+            // WildFly's fast path (transport/undertow/): one UTF-8 buffer per broadcast for every connection's channel
+            assertTrue(server.log().contains("undertow.shared-frames active"), "frames went to Undertow's channels (UndertowWire)");
+        }
     }
 
     /** Alice's userId as others see it: from her presence frame at Bob. */
