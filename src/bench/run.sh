@@ -15,7 +15,7 @@
 # UPLOAD_MIB (2048), RTC_CONNS (10000), RTC_RATE (100), SEARCH_SERVICES (10000), WORKFLOW_EXECUTIONS (200),
 # FANOUT_WARMUP (3: seconds of load at 50 msg/s every server gets before its fan-out is measured; the JVMs' JIT
 # needs more than that, so a run with e.g. 30 gives their warm figures), SERVER (payara, wildfly or liberty: which
-# server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them, on the standard WebSocket API),
+# server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them; WildFly with its Undertow adapter, Liberty on the standard API),
 # BENCH_OUT (target/bench: results, logs, built references), SB_JVM_OPTIONS (an argfile of JVM options for Payara Micro, default src/main/payara/jvm.options; none: no file),
 # FIRST_TIMEOUT (180: seconds a start may take), SB_WAR (Payara: the WAR to deploy, default target/switchboard.war), SB_PORT (8090), SB_DB (sb_bench: the database it drops and makes), HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
 # cluster (Payara, PostgreSQL and Redis only): CLUSTER_CONNS (1000), CLUSTER_RATES (= RATES), CLUSTER_WARMUP (20 s
