@@ -13,13 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +38,7 @@ class ClusterExecutionsIT {
     static final long LEASE_TTL_MS = 5000;
     static final long TAKEOVER_INTERVAL_MS = 500;
 
-    private final List<AppServer> servers = new ArrayList<>();
+    private Cluster cluster;
     private AppServer a;
     private AppServer b;
     private AppServer c;
@@ -52,21 +48,12 @@ class ClusterExecutionsIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        ClusterTokens tokens = new ClusterTokens();
-        Map<String, String> env = new HashMap<>(ClusterIT.clusterEnv("it-exec-" + UUID.randomUUID(), tokens.pem));
-        env.put("WORKFLOW_EXECUTION_LEASE_TTL_MS", String.valueOf(LEASE_TTL_MS));
-        env.put("WORKFLOW_EXECUTION_TAKEOVER_INTERVAL_MS", String.valueOf(TAKEOVER_INTERVAL_MS));
-        a = ClusterIT.advertised(AppServer.create("cexec-a", env));
-        servers.add(a);
-        a.start();
-        b = ClusterIT.advertised(AppServer.create("cexec-b", env, a.databaseUrl()));
-        c = ClusterIT.advertised(AppServer.create("cexec-c", env, a.databaseUrl()));
-        servers.add(b);
-        servers.add(c);
-        CompletableFuture.allOf(CompletableFuture.runAsync(b::start), CompletableFuture.runAsync(c::start)).join();
-        for (AppServer s : servers) {
-            ClusterIT.awaitMembers(s, 3);
-        }
+        cluster = Cluster.start("cexec", 3, Map.of(
+                "WORKFLOW_EXECUTION_LEASE_TTL_MS", String.valueOf(LEASE_TTL_MS),
+                "WORKFLOW_EXECUTION_TAKEOVER_INTERVAL_MS", String.valueOf(TAKEOVER_INTERVAL_MS)));
+        a = cluster.get(0);
+        b = cluster.get(1);
+        c = cluster.get(2);
         admin = Api.adminToken(a);
         tag = "cx" + System.nanoTime();
         bin = Path.of(System.getProperty("it.work", "target/it")).resolve("bin-" + tag).toAbsolutePath();
@@ -74,8 +61,8 @@ class ClusterExecutionsIT {
 
     @AfterAll
     void stopCluster() {
-        for (int i = servers.size() - 1; i >= 0; i--) {
-            servers.get(i).close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

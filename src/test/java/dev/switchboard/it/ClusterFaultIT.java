@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,14 +39,13 @@ class ClusterFaultIT {
     void start() throws Exception {
         redisPort = freePort();
         startRedis();
-        tokens = new ClusterTokens();
-        Map<String, String> env = new HashMap<>(ClusterIT.clusterEnv("fault-" + UUID.randomUUID(), tokens.pem));
-        env.put("CLUSTER_REDIS_URL", "redis://127.0.0.1:" + redisPort);
-        a = ClusterIT.advertised(AppServer.create("fault-a", env)).start();
-        b = ClusterIT.advertised(AppServer.create("fault-b", env, a.databaseUrl())).start();
-        ClusterIT.awaitMembers(a, 2);
-        ClusterIT.awaitMembers(b, 2);
+        cluster = Cluster.start("fault", 2, Map.of("CLUSTER_REDIS_URL", "redis://127.0.0.1:" + redisPort));
+        a = cluster.get(0);
+        b = cluster.get(1);
+        tokens = cluster.tokens;
     }
+
+    private Cluster cluster;
 
     private ClusterTokens tokens;
 
@@ -75,11 +73,8 @@ class ClusterFaultIT {
 
     @AfterAll
     void stop() throws InterruptedException {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (cluster != null) {
+            cluster.close();
         }
         if (redis != null) {
             stopRedis();

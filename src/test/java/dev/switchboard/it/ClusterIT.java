@@ -32,10 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterIT {
 
     private static final Duration T = Duration.ofSeconds(20);
-    static final long HEARTBEAT_MS = 500;
-    static final int MISSES = 3;
 
-    private final List<AppServer> servers = new ArrayList<>();
+    private Cluster cluster;
+    private List<AppServer> servers;
     private AppServer a;
     private AppServer b;
     private AppServer c;
@@ -43,66 +42,19 @@ class ClusterIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        tokens = new ClusterTokens();
-        Map<String, String> env = clusterEnv("it-" + UUID.randomUUID(), tokens.pem);
-        a = advertised(AppServer.create("cluster-a", env));
-        servers.add(a);
-        // the first one alone: it migrates the schema and creates the first admin; the others then start side by side
-        a.start();
-        b = advertised(AppServer.create("cluster-b", env, a.databaseUrl()));
-        c = advertised(AppServer.create("cluster-c", env, a.databaseUrl()));
-        servers.add(b);
-        servers.add(c);
-        CompletableFuture<?> startB = CompletableFuture.runAsync(b::start);
-        CompletableFuture<?> startC = CompletableFuture.runAsync(c::start);
-        CompletableFuture.allOf(startB, startC).join();
-        for (AppServer s : servers) {
-            awaitMembers(s, 3);
-        }
-    }
-
-    /** Members describe themselves by the port they really listen on. */
-    static AppServer advertised(AppServer s) {
-        return s.env("SWITCHBOARD_ADVERTISED_ADDRESS", "127.0.0.1").env("SWITCHBOARD_ADVERTISED_PORT", String.valueOf(s.port()));
-    }
-
-    static Map<String, String> clusterEnv(String prefix, String pem) {
-        return Map.of("CLUSTER_ENGINE", "redis",
-                "CLUSTER_REDIS_URL", "redis://" + System.getProperty("it.redis.host", "127.0.0.1") + ":"
-                        + System.getProperty("it.redis.port", "6379"),
-                "CLUSTER_REDIS_PREFIX", prefix,
-                "CLUSTER_HEARTBEAT_INTERVAL_MS", String.valueOf(HEARTBEAT_MS),
-                "CLUSTER_HEARTBEAT_MISSES", String.valueOf(MISSES),
-                "CLUSTER_REPLY_TIMEOUT_MS", "3000",
-                "SWITCHBOARD_JWT_PRIVATE_KEY", pem);
+        cluster = Cluster.start("cluster", 3, Map.of());
+        servers = cluster.members();
+        a = cluster.get(0);
+        b = cluster.get(1);
+        c = cluster.get(2);
+        tokens = cluster.tokens;
     }
 
     @AfterAll
     void stopCluster() {
-        // the shared database belongs to the first: it goes last
-        for (int i = servers.size() - 1; i >= 0; i--) {
-            servers.get(i).close();
+        if (cluster != null) {
+            cluster.close();
         }
-    }
-
-    /** Waits until the server's readiness lists {@code n} members (itself included). */
-    static JsonObject awaitMembers(AppServer s, int n) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonObject last = null;
-        while (System.nanoTime() < deadline) {
-            Api.Reply r = Api.get(s, "/health/ready");
-            if (r.status() == 200) {
-                last = r.json();
-                for (var check : last.getJsonArray("checks")) {
-                    JsonObject o = check.asJsonObject();
-                    if ("cluster".equals(o.getString("name")) && String.valueOf(n).equals(o.getJsonObject("data").get("members").toString().replace("\"", ""))) {
-                        return o;
-                    }
-                }
-            }
-            AppServer.sleep(100);
-        }
-        throw new AssertionError("not " + n + " members on " + s.port() + ": " + last);
     }
 
     Rtc.Client rtc(AppServer s, String user) throws Exception {
@@ -516,12 +468,12 @@ class ClusterIT {
                     Duration.ofSeconds(30));
             assertTrue(listed(after).contains(idB), after.toString());
             // and the blacklisted instance is refused: the others stop hearing it and it leaves their membership
-            awaitMembers(a, 2);
-            awaitMembers(b, 2);
+            Cluster.awaitMembers(a, 2);
+            Cluster.awaitMembers(b, 2);
             assertEquals(204, Api.call(a, "DELETE", "/api/blacklist/" + idC, admin, null).status());
             // once removed it is heard again and comes back by itself
-            awaitMembers(a, 3);
-            awaitMembers(b, 3);
+            Cluster.awaitMembers(a, 3);
+            Cluster.awaitMembers(b, 3);
         } finally {
             Api.call(a, "DELETE", "/api/blacklist/" + idC, admin, null);
         }
@@ -549,11 +501,11 @@ class ClusterIT {
             JsonObject disconnected = peers.next(m -> "peer_disconnected".equals(m.getString("type")), Duration.ofSeconds(30));
             assertEquals(deadId, disconnected.getJsonObject("data").getString("id"), disconnected.toString());
             assertEquals("timeout", disconnected.getJsonObject("data").getString("reason"));
-            awaitMembers(a, 2);
-            awaitMembers(b, 2);
+            Cluster.awaitMembers(a, 2);
+            Cluster.awaitMembers(b, 2);
             System.out.println("cluster.failover kill-9 -> presence offline on a: " + offlineMs + " ms; agent:offline on b: "
-                    + leftMs + " ms (heartbeat " + HEARTBEAT_MS + " ms x " + MISSES + " misses, bound "
-                    + (MISSES + 1) * HEARTBEAT_MS + " ms plus delivery)");
+                    + leftMs + " ms (heartbeat " + Cluster.HEARTBEAT_MS + " ms x " + Cluster.MISSES + " misses, bound "
+                    + (Cluster.MISSES + 1) * Cluster.HEARTBEAT_MS + " ms plus delivery)");
             doomed.close();
         }
     }

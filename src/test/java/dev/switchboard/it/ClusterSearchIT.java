@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +45,8 @@ class ClusterSearchIT {
     static final int MISSES = 5;
     static final long WAIT_MS = 1500;
 
-    private final List<AppServer> servers = new ArrayList<>();
+    private Cluster cluster;
+    private List<AppServer> servers;
     private AppServer a;
     private AppServer b;
     private AppServer c;
@@ -59,23 +59,16 @@ class ClusterSearchIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        tokens = new ClusterTokens();
-        Map<String, String> env = new HashMap<>(ClusterIT.clusterEnv("search-" + UUID.randomUUID(), tokens.pem));
-        env.put("CLUSTER_HEARTBEAT_INTERVAL_MS", String.valueOf(HEARTBEAT_MS));
-        env.put("CLUSTER_HEARTBEAT_MISSES", String.valueOf(MISSES));
-        env.put("CLUSTER_REPLY_TIMEOUT_MS", String.valueOf(WAIT_MS));
-        env.put("SERVICE_SEARCH_PEER_TIMEOUT_MS", String.valueOf(WAIT_MS));
-        a = ClusterIT.advertised(AppServer.create("search-a", env));
-        servers.add(a);
-        a.start();
-        b = ClusterIT.advertised(AppServer.create("search-b", env, a.databaseUrl()));
-        c = ClusterIT.advertised(AppServer.create("search-c", env, a.databaseUrl()));
-        servers.add(b);
-        servers.add(c);
-        CompletableFuture.allOf(CompletableFuture.runAsync(b::start), CompletableFuture.runAsync(c::start)).join();
-        for (AppServer s : servers) {
-            ClusterIT.awaitMembers(s, 3);
-        }
+        cluster = Cluster.start("search", 3, Map.of(
+                "CLUSTER_HEARTBEAT_INTERVAL_MS", String.valueOf(HEARTBEAT_MS),
+                "CLUSTER_HEARTBEAT_MISSES", String.valueOf(MISSES),
+                "CLUSTER_REPLY_TIMEOUT_MS", String.valueOf(WAIT_MS),
+                "SERVICE_SEARCH_PEER_TIMEOUT_MS", String.valueOf(WAIT_MS)));
+        servers = cluster.members();
+        a = cluster.get(0);
+        b = cluster.get(1);
+        c = cluster.get(2);
+        tokens = cluster.tokens;
         admin = Api.adminToken(a);
         idA = peerId(a);
         idB = peerId(b);
@@ -88,8 +81,8 @@ class ClusterSearchIT {
 
     @AfterAll
     void stopCluster() {
-        for (int i = servers.size() - 1; i >= 0; i--) {
-            servers.get(i).close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -243,7 +236,7 @@ class ClusterSearchIT {
             Api.call(a, "DELETE", "/api/blacklist/" + idC, admin, null);
         }
         for (AppServer s : servers) {
-            ClusterIT.awaitMembers(s, 3);
+            Cluster.awaitMembers(s, 3);
         }
         try (WsClient onA = node(a)) {
             // heard again: it answers again (the refused instance sees the others rejoin too)
@@ -365,8 +358,8 @@ class ClusterSearchIT {
                         && idC.equals(m.getJsonObject("data").getString("id")), Duration.ofSeconds(30));
                 assertEquals("timeout", gone.getJsonObject("data").getString("reason"), gone.toString());
                 watcher.ws().next(ClusterIT.presence(stalledUser, "offline"), Duration.ofSeconds(30));
-                ClusterIT.awaitMembers(a, 2);
-                ClusterIT.awaitMembers(b, 2);
+                Cluster.awaitMembers(a, 2);
+                Cluster.awaitMembers(b, 2);
                 long degradedMs = Duration.between(stoppedAt, at(degraded)).toMillis();
                 long goneMs = Duration.between(stoppedAt, at(gone)).toMillis();
 
@@ -390,7 +383,7 @@ class ClusterSearchIT {
 
             long resumed = System.nanoTime();
             for (AppServer s : servers) {
-                ClusterIT.awaitMembers(s, 3);
+                Cluster.awaitMembers(s, 3);
             }
             vault.next(m -> "peer_connected".equals(m.getString("type"))
                     && idC.equals(m.getJsonObject("data").getString("id")), Duration.ofSeconds(30));

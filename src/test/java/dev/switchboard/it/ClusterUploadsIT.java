@@ -22,12 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +50,7 @@ class ClusterUploadsIT {
     private static final int CHUNK = 64 * 1024;
     static final int IDLE_SECONDS = 30;
 
-    private final List<AppServer> servers = new ArrayList<>();
+    private Cluster cluster;
     private AppServer a;
     private AppServer b;
     private AppServer c;
@@ -62,24 +60,15 @@ class ClusterUploadsIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        ClusterTokens tokens = new ClusterTokens();
         shared = Path.of(System.getProperty("it.work", "target/it")).resolve(AppServer.kind())
                 .resolve("cluster-uploads-shared-" + System.nanoTime()).toAbsolutePath();
-        Map<String, String> env = new HashMap<>(ClusterIT.clusterEnv("it-uploads-" + UUID.randomUUID(), tokens.pem));
-        env.put("UPLOAD_STORAGE_DIR", shared.toString());
-        env.put("UPLOAD_CLEANUP_INTERVAL_SECONDS", "2");
-        env.put("UPLOAD_SESSION_IDLE_SECONDS", String.valueOf(IDLE_SECONDS));
-        a = ClusterIT.advertised(AppServer.create("cluster-up-a", env));
-        servers.add(a);
-        a.start();
-        b = ClusterIT.advertised(AppServer.create("cluster-up-b", env, a.databaseUrl()));
-        c = ClusterIT.advertised(AppServer.create("cluster-up-c", env, a.databaseUrl()));
-        servers.add(b);
-        servers.add(c);
-        CompletableFuture.allOf(CompletableFuture.runAsync(b::start), CompletableFuture.runAsync(c::start)).join();
-        for (AppServer s : servers) {
-            ClusterIT.awaitMembers(s, 3);
-        }
+        cluster = Cluster.start("cluster-up", 3, Map.of(
+                "UPLOAD_STORAGE_DIR", shared.toString(),
+                "UPLOAD_CLEANUP_INTERVAL_SECONDS", "2",
+                "UPLOAD_SESSION_IDLE_SECONDS", String.valueOf(IDLE_SECONDS)));
+        a = cluster.get(0);
+        b = cluster.get(1);
+        c = cluster.get(2);
         admin = Api.adminToken(a);
         Api.Reply svc = Api.call(a, "POST", "/api/services", admin,
                 "{\"name\":\"cluster-uploads-" + System.nanoTime() + "\",\"type\":\"DATA\",\"description\":\"files\"}");
@@ -89,8 +78,8 @@ class ClusterUploadsIT {
 
     @AfterAll
     void stopCluster() {
-        for (int i = servers.size() - 1; i >= 0; i--) {
-            servers.get(i).close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -15,7 +15,6 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,27 +94,9 @@ class OperationsIT {
         }
     }
 
-    /** A bare repository with one commit of {@code files} (and {@code tagName} on it); returns its file: URL. */
+    /** A bare repository of this class's with one commit of {@code files} (and {@code tagName} on it); returns its file: URL. */
     static String repo(String name, Map<String, String> files, Set<String> executables, String tagName) throws Exception {
-        Path work = repos.resolve(name + ".work");
-        try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
-            for (var f : files.entrySet()) {
-                Path p = work.resolve(f.getKey());
-                Files.createDirectories(p.getParent());
-                Files.writeString(p, f.getValue());
-                if (executables.contains(f.getKey())) {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-                }
-            }
-            git.add().addFilepattern(".").call();
-            git.commit().setMessage("first").setAuthor("it", "it@example.org").setCommitter("it", "it@example.org").call();
-            if (tagName != null) {
-                git.tag().setName(tagName).call();
-            }
-        }
-        Path bare = repos.resolve(name + ".git");
-        Git.cloneRepository().setBare(true).setURI(work.toUri().toString()).setDirectory(bare.toFile()).call().close();
-        return bare.toUri().toString();
+        return GitRepos.bare(repos, name, files, executables, tagName);
     }
 
     private static String start(String token, String kind, String json) {

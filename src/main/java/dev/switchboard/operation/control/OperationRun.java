@@ -9,6 +9,7 @@ import dev.switchboard.operation.entity.OperationRequest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +33,9 @@ final class OperationRun {
     private String step = "";
     private final List<Runnable> stops = new CopyOnWriteArrayList<>();
     private volatile ErrorCode stopReason;
-    private volatile String stoppedBy = "";
+    private volatile boolean ending;
+    /** Who cancelled it, or why it was interrupted. */
+    private volatile String stopDetail = "";
 
     /** Stores a step the operation enters (with the log so far), before its progress is told. */
     interface StepStore {
@@ -81,23 +84,45 @@ final class OperationRun {
         stops.remove(stop);
     }
 
-    /** A cancel ({@code CANCELLED}) or the time limit ({@code TIMEOUT}); the first reason stays. */
-    void stop(ErrorCode reason, String by) {
+    /**
+     * A cancel ({@code CANCELLED}, {@code detail} who cancelled), the time limit ({@code TIMEOUT}) or the loss of its
+     * lease ({@code INTERRUPTED}, {@code detail} the error to store); the first reason stays.
+     */
+    void stop(ErrorCode reason, String detail) {
+        stop(reason, detail, Runnable::run);
+    }
+
+    /**
+     * As {@link #stop(ErrorCode, String)}, the reason set at once but the stop actions (which wait for a builder to
+     * go, up to {@code ops.stop-grace-seconds}) run by {@code actions}: for a caller that must not wait.
+     */
+    void stop(ErrorCode reason, String detail, Executor actions) {
         synchronized (stops) {
             if (stopReason != null) {
                 return;
             }
-            stoppedBy = by;
+            stopDetail = detail;
             stopReason = reason;
         }
-        for (Runnable s : stops) {
-            try {
-                s.run();
-            } catch (RuntimeException e) {
-                java.util.logging.Logger.getLogger(OperationRun.class.getName())
-                        .fine(() -> "ops.stop-action-failed operation=" + id + " reason=" + e);
+        actions.execute(() -> {
+            for (Runnable s : stops) {
+                try {
+                    s.run();
+                } catch (RuntimeException e) {
+                    java.util.logging.Logger.getLogger(OperationRun.class.getName())
+                            .fine(() -> "ops.stop-action-failed operation=" + id + " reason=" + e);
+                }
             }
-        }
+        });
+    }
+
+    /** Its end (completed or error) is being stored now: a refused change from here on is no news. */
+    void ending() {
+        ending = true;
+    }
+
+    boolean isEnding() {
+        return ending;
     }
 
     boolean stopping() {
@@ -112,8 +137,10 @@ final class OperationRun {
     }
 
     OperationFailure stopped() {
-        return stopReason == ErrorCode.TIMEOUT
-                ? new OperationFailure(ErrorCode.TIMEOUT, "Timed out after " + request.timeoutSeconds() + " s")
-                : new OperationFailure(ErrorCode.CANCELLED, "Cancelled" + (stoppedBy.isEmpty() ? "" : " by " + stoppedBy));
+        return switch (stopReason) {
+            case TIMEOUT -> new OperationFailure(ErrorCode.TIMEOUT, "Timed out after " + request.timeoutSeconds() + " s");
+            case INTERRUPTED -> new OperationFailure(ErrorCode.INTERRUPTED, stopDetail);
+            default -> new OperationFailure(ErrorCode.CANCELLED, "Cancelled" + (stopDetail.isEmpty() ? "" : " by " + stopDetail));
+        };
     }
 }

@@ -2,7 +2,9 @@ package dev.switchboard.operation.control;
 
 import dev.switchboard.common.Conflict;
 import dev.switchboard.common.DataDirectory;
+import dev.switchboard.node.control.NodeIdentity;
 import dev.switchboard.operation.entity.ErrorCode;
+import dev.switchboard.operation.entity.Operation;
 import dev.switchboard.operation.entity.OperationEvent;
 import dev.switchboard.operation.entity.OperationFailure;
 import dev.switchboard.operation.entity.OperationKind;
@@ -32,11 +34,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -44,11 +49,20 @@ import java.util.logging.Logger;
  * bean's own pool, made by the container's managed thread factory: the default managed executor is shared with
  * the sockets' hand-offs, and a ten-minute build must not hold one of its threads. A queued operation's
  * progress says so. Every change is stored, then fired as an {@link OperationEvent}.
+ * <p>
+ * An operation runs on the member that started it, under a lease on its row ({@code ops.lease-ttl-ms}) that this
+ * member renews for all of its operations at once ({@link #renewLeases}, on {@link OperationRecovery}'s thread); a
+ * member whose lease has expired is taken for dead and its operations are ended by another. So a run here stops as
+ * soon as it learns that its operation has ended elsewhere (a change of it is refused, or the renewal no longer finds
+ * it), and every run here stops once no renewal has succeeded for a whole time to live: whatever it would still do,
+ * registering a service in particular, could follow an end the users have already been told.
  */
 @ApplicationScoped
 public class Operations {
 
     private static final Logger LOG = Logger.getLogger(Operations.class.getName());
+    /** Why a run stops whose operation was ended by another member (only logged: that end stands). */
+    private static final String ENDED_ELSEWHERE = "ended by another instance: this one had lost its lease";
     /** While a builder writes, its log is stored this often too (besides every step), so GET shows it growing. */
     private static final long LOG_SAVE_MS = 2000;
 
@@ -69,6 +83,13 @@ public class Operations {
     @Inject
     @ConfigProperty(name = "ops.log.max-chars", defaultValue = "65536")
     int logMaxChars;
+
+    @Inject
+    @ConfigProperty(name = "ops.lease-ttl-ms", defaultValue = "30000")
+    long leaseTtlMillis;
+
+    @Inject
+    NodeIdentity identity;
 
     @Inject
     OperationStore store;
@@ -97,6 +118,7 @@ public class Operations {
     private ExecutorService pool;
     private OperationQueue queue;
     private final Map<String, OperationRun> runs = new ConcurrentHashMap<>();
+    private volatile long lastRenewalMillis = System.currentTimeMillis();
 
     @PostConstruct
     void init() {
@@ -106,8 +128,81 @@ public class Operations {
 
     @PreDestroy
     void shutdown() {
-        // the operations still running are ended as INTERRUPTED at the next start (OperationRecovery)
+        // the operations still running are ended as INTERRUPTED at this member's next start, or by another member
+        // once their leases expire, whichever comes first (OperationRecovery)
         pool.shutdownNow();
+    }
+
+    /** This member as the runner of operations: its peer id, which a restart keeps. */
+    String runner() {
+        return identity.peerId();
+    }
+
+    /** The lease's time to live, at least one second. */
+    long leaseTtlMillis() {
+        return Math.max(1000, leaseTtlMillis);
+    }
+
+    /** Whether the operation is queued or running here. */
+    boolean runsHere(String id) {
+        return runs.containsKey(id);
+    }
+
+    /**
+     * Renews the leases of every unfinished operation of this member's, in one statement; stops the runs here whose
+     * operation another member has ended meanwhile, and all of them once no renewal has succeeded for a whole time
+     * to live (their leases have expired: another member may end them any moment).
+     */
+    void renewLeases() {
+        long now = System.currentTimeMillis();
+        // taken before the statement: a run put here later has a row the statement may not have seen
+        List<String> here = List.copyOf(runs.keySet());
+        int renewed;
+        try {
+            renewed = store.renew(runner(), now + leaseTtlMillis());
+        } catch (RuntimeException e) {
+            long unrenewed = now - lastRenewalMillis;
+            LOG.log(Level.WARNING, "ops.lease.renewal-failed unrenewed-ms=" + unrenewed + " here=" + here.size(), e);
+            if (unrenewed >= leaseTtlMillis()) {
+                String why = "Interrupted: this instance could not renew its lease on the operation for " + unrenewed
+                        + " ms (database unreachable); start it again";
+                here.forEach(id -> abandon(id, why));
+            }
+            return;
+        }
+        lastRenewalMillis = now;
+        if (renewed < here.size()) {
+            // fewer unfinished than the runs here: one of them ended elsewhere (or has just ended here)
+            Set<String> unfinished = Set.copyOf(store.unfinishedOf(runner()));
+            for (String id : here) {
+                if (!unfinished.contains(id)) {
+                    abandon(id, ENDED_ELSEWHERE);
+                }
+            }
+        }
+    }
+
+    /** Stops a run here for good: its end, if it comes to be stored at all, is {@code INTERRUPTED} with {@code why}. */
+    private void abandon(String id, String why) {
+        OperationRun run = runs.get(id);
+        if (run == null || run.stopping() || run.isEnding()) {
+            return;
+        }
+        LOG.severe(() -> "ops.operation.lease.lost operation=" + id + " (" + why + "): stopped here");
+        if (queue.remove(id)) {
+            run.stop(ErrorCode.INTERRUPTED, why);
+            try {
+                fail(run, run.stopped());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ops.operation.end-not-stored operation=" + id, e);
+            } finally {
+                runs.remove(id);
+            }
+        } else {
+            // the reason at once (the run checks it before registering anything), the builder's stop on a thread of
+            // its own: it waits up to ops.stop-grace-seconds, and the caller may be the lease renewal
+            run.stop(ErrorCode.INTERRUPTED, why, stops -> threadFactory.newThread(stops).start());
+        }
     }
 
     /** The folder every operation's own work folder is made in (removed afterwards, emptied at start-up). */
@@ -122,7 +217,7 @@ public class Operations {
      */
     public OperationView start(OperationRequest request, String repoUrl, String owner, boolean admin) {
         String id = "op-" + UUID.randomUUID();
-        OperationView view = store.create(id, request, owner);
+        OperationView view = store.create(id, request, owner, runner(), System.currentTimeMillis() + leaseTtlMillis());
         LOG.info(() -> "ops.operation.created operation=" + id + " kind=" + request.kind().family().wire() + "." + request.kind().wire()
                 + " service=" + request.serviceName() + " owner=" + owner);
         OperationRun run = new OperationRun(id, request, owner, admin, repoUrl, workRoot().resolve(id), logMaxChars, events::fire,
@@ -243,6 +338,7 @@ public class Operations {
             interfaces = SuggestedInterfaces.forVolumes(image.volumes());
             run.check();
             enter(run, "registering", "Registering service " + run.request.serviceName() + "...", 95);
+            run.check(); // entering the step found it ended elsewhere: no service
             service = register(run, ServiceType.DOCKER, Json.createObjectBuilder().add("image", image.name()).build(), interfaces);
         } else {
             StandaloneOperations.Installed installed;
@@ -257,6 +353,10 @@ public class Operations {
             commit = installed.commit();
             interfaces = SuggestedInterfaces.stdio();
             enter(run, "registering", "Registering service " + run.request.serviceName() + "...", 95);
+            if (run.stopping()) { // entering the step found it ended elsewhere: no service
+                standalone.discard(run);
+                run.check();
+            }
             var config = Json.createObjectBuilder().add("executable", executable);
             var source = Json.createObjectBuilder().add("operation_id", run.id).add("operation_type", kind.wire());
             if (!run.request.repoUrl().isEmpty()) {
@@ -278,10 +378,17 @@ public class Operations {
                         .add("status", service.status().name())).build();
         String done = "Service " + service.name() + " is " + service.status().name();
         Folders.deleteTree(run.workDir); // before the end is told: whoever sees it ended sees no work folder
-        store.change(run.id, o -> {
+        run.ending();
+        boolean completed = store.change(run.id, o -> {
             o.log(run.log.text(), run.log.truncated());
             o.complete(result.toString(), service.id(), done);
-        });
+        }).isPresent();
+        if (!completed) {
+            // ended elsewhere after the last check (its lease was lost): that end stands and was told already
+            LOG.warning(() -> "ops.operation.fenced operation=" + run.id + " service=" + service.id()
+                    + " (ended elsewhere while registering; the service stays as registered)");
+            return;
+        }
         LOG.info(() -> "ops.operation.completed operation=" + run.id + " service=" + service.id());
         run.fire(new OperationEvent.Completed(run.id, run.family(), service.id(), service.name(), service.status().name(),
                 run.request.imageName(), executable, commit, interfaces.toString()));
@@ -307,7 +414,7 @@ public class Operations {
 
     /** A step stored with the log so far (the entity keeps the steps' times; {@code queued} is no planned step). */
     private void entered(OperationRun run, String step, String message, double percentage) {
-        store.change(run.id, o -> {
+        changeOrStop(run, o -> {
             if (step.equals("queued")) {
                 o.progress(message, percentage);
             } else {
@@ -317,9 +424,20 @@ public class Operations {
         });
     }
 
+    /**
+     * A change of a running operation; one refused means the operation has ended elsewhere (nothing here ends it
+     * before the run does), so the run stops.
+     */
+    private void changeOrStop(OperationRun run, Consumer<Operation> change) {
+        if (store.change(run.id, change).isEmpty()) {
+            abandon(run.id, ENDED_ELSEWHERE);
+        }
+    }
+
     private void fail(OperationRun run, OperationFailure f) {
         LOG.info(() -> "ops.operation.failed operation=" + run.id + " code=" + f.code() + " error=\"" + f.getMessage() + "\"");
         Folders.deleteTree(run.workDir);
+        run.ending();
         boolean changed = store.change(run.id, o -> {
             o.log(run.log.text(), run.log.truncated());
             o.fail(f.code(), f.getMessage());

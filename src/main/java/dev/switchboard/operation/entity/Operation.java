@@ -28,11 +28,22 @@ import java.util.List;
 @Entity
 @Table(name = "sb_operation")
 @NamedQuery(name = Operation.LATEST, query = "SELECT o FROM Operation o ORDER BY o.createdAt DESC")
-@NamedQuery(name = Operation.UNFINISHED, query = "SELECT o FROM Operation o WHERE o.status IN :statuses ORDER BY o.createdAt")
+@NamedQuery(name = Operation.OWN_UNFINISHED, query = "SELECT o FROM Operation o WHERE o.status IN :statuses"
+        + " AND (o.runner = :runner OR o.runner IS NULL) ORDER BY o.createdAt")
+@NamedQuery(name = Operation.RUNNING_ON, query = "SELECT o.id FROM Operation o WHERE o.status IN :statuses AND o.runner = :runner")
+@NamedQuery(name = Operation.EXPIRED, query = "SELECT o.id FROM Operation o WHERE o.status IN :statuses"
+        + " AND o.leaseExpiresAt < :now ORDER BY o.createdAt")
 public class Operation {
 
     public static final String LATEST = "Operation.latest";
-    public static final String UNFINISHED = "Operation.unfinished";
+    /** Unfinished operations of a member's (or of no member's: from before leases). */
+    public static final String OWN_UNFINISHED = "Operation.ownUnfinished";
+    /** The ids of a member's unfinished operations. */
+    public static final String RUNNING_ON = "Operation.runningOn";
+    /** The ids of unfinished operations whose lease has expired, oldest first. */
+    public static final String EXPIRED = "Operation.expired";
+    /** What "unfinished" means for the queries above. */
+    public static final List<OperationStatus> UNFINISHED = List.of(OperationStatus.QUEUED, OperationStatus.RUNNING);
 
     @Id
     private String id;
@@ -105,12 +116,26 @@ public class Operation {
     @Column(name = "completed_at")
     private OffsetDateTime completedAt;
 
+    /** The member that runs it (its peer id); null for an operation stored by a version without leases. */
+    @Column(name = "runner", updatable = false)
+    private String runner;
+
+    /**
+     * Until when the runner's lease holds (epoch milliseconds). Renewed by the runner in one SQL statement for all its
+     * operations, never written back from an entity: a change of the operation must not put back an older expiry.
+     */
+    @Column(name = "lease_expires_at", nullable = false, updatable = false)
+    private long leaseExpiresAt;
+
     protected Operation() {
         // JPA
     }
 
-    public Operation(String id, OperationRequest request, String owner) {
+    /** A new operation of {@code owner}'s (the user), run by the member {@code runner} under a lease until {@code leaseUntil}. */
+    public Operation(String id, OperationRequest request, String owner, String runner, long leaseUntil) {
         this.id = id;
+        this.runner = runner;
+        this.leaseExpiresAt = leaseUntil;
         this.family = request.kind().family().wire();
         this.operationType = request.kind().wire();
         this.owner = owner;
@@ -130,6 +155,15 @@ public class Operation {
 
     public OperationStatus status() {
         return status;
+    }
+
+    /** Whether its runner's lease has run out by {@code nowMillis}: the runner died, or lost the database that long. */
+    public boolean leaseExpiredAt(long nowMillis) {
+        return leaseExpiresAt < nowMillis;
+    }
+
+    public String runner() {
+        return runner;
     }
 
     public OperationKind kind() {

@@ -1,5 +1,7 @@
 package dev.switchboard.workflow.control;
 
+import dev.switchboard.cluster.control.LeaseLoop;
+
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -13,7 +15,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,8 +28,8 @@ import java.util.logging.Logger;
  * taken: the failover time after an owner's death is at most the lease's time to live plus one sweep interval.
  * <p>
  * The first launches wait {@value #FIRST_DELAY_MS} ms, for the Batch runtime to be up; the own list is taken during
- * deployment, before any request can start a new execution here. The renewals and sweeps run on a thread of their
- * own, so that no task of the shared scheduler can delay a renewal past the lease's expiry.
+ * deployment, before any request can start a new execution here. The renewals and sweeps run on a {@link LeaseLoop}, a
+ * thread of their own, so that no task of the shared scheduler can delay a renewal past the lease's expiry.
  */
 @Singleton
 @Startup
@@ -55,52 +56,24 @@ public class ExecutionTakeover {
     long intervalMillis;
 
     private volatile boolean stopping;
-    private Thread loop;
+    private LeaseLoop loop;
 
     @PostConstruct
     void start() {
         List<Long> own = leases.reclaimOwn();
         long renewEvery = Math.max(100, leases.ttlMillis() / 3);
         long sweepEvery = Math.max(100, intervalMillis);
-        loop = threads.newThread(() -> loop(own, renewEvery, sweepEvery));
-        loop.setName("switchboard-execution-leases");
-        loop.setDaemon(true);
-        loop.start();
-        LOG.info(() -> "workflow.execution.takeover.started owner=" + leases.owner() + " lease-ttl-ms=" + leases.ttlMillis()
-                + " renew-ms=" + renewEvery + " sweep-ms=" + sweepEvery + " own-unfinished=" + own.size());
-    }
-
-    private void loop(List<Long> own, long renewEveryMillis, long sweepEveryMillis) {
-        long started = System.nanoTime();
-        long renewEvery = TimeUnit.MILLISECONDS.toNanos(renewEveryMillis);
-        long nextRenew = started + renewEvery;
-        long firstLaunch = started + TimeUnit.MILLISECONDS.toNanos(FIRST_DELAY_MS);
-        long nextSweep = firstLaunch;
-        boolean resumed = own.isEmpty();
-        while (!stopping) {
-            long now = System.nanoTime();
-            if (now - nextRenew >= 0) {
-                renew();
-                nextRenew = Math.max(nextRenew + renewEvery, System.nanoTime() + renewEvery / 2);
-            }
-            if (!resumed && now - firstLaunch >= 0) {
-                resumed = true;
+        boolean[] resumed = {own.isEmpty()}; // read and written on the loop's thread only
+        // the first sweep comes after FIRST_DELAY_MS, the own executions are resumed right before it
+        loop = LeaseLoop.start(threads, "switchboard-execution-leases", renewEvery, this::renew, FIRST_DELAY_MS, sweepEvery, () -> {
+            if (!resumed[0]) {
+                resumed[0] = true;
                 resume(own);
             }
-            if (now - nextSweep >= 0) {
-                sweep();
-                nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sweepEveryMillis);
-            }
-            long wake = Math.min(nextRenew, resumed ? nextSweep : Math.min(nextSweep, firstLaunch));
-            long sleep = TimeUnit.NANOSECONDS.toMillis(wake - System.nanoTime());
-            if (sleep > 0) {
-                try {
-                    Thread.sleep(sleep);
-                } catch (InterruptedException e) {
-                    return; // the stop
-                }
-            }
-        }
+            sweep();
+        });
+        LOG.info(() -> "workflow.execution.takeover.started owner=" + leases.owner() + " lease-ttl-ms=" + leases.ttlMillis()
+                + " renew-ms=" + renewEvery + " sweep-ms=" + sweepEvery + " own-unfinished=" + own.size());
     }
 
     void resume(List<Long> own) {
@@ -163,7 +136,7 @@ public class ExecutionTakeover {
     void stop() {
         stopping = true;
         if (loop != null) {
-            loop.interrupt();
+            loop.stop();
         }
     }
 }

@@ -1,5 +1,10 @@
 package dev.switchboard.operation.control;
 
+import dev.switchboard.operation.entity.ErrorCode;
+import dev.switchboard.operation.entity.OperationFailure;
+import dev.switchboard.operation.entity.OperationKind;
+import dev.switchboard.operation.entity.OperationRequest;
+
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,9 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The operation domain's plain parts: the bounded log, the live stream, the queue, builder detection, interfaces. */
+/** The operation domain's plain parts: the bounded log, the live stream, the queue, a run's stops, builder detection, interfaces. */
 class OperationPartsTest {
 
     @TempDir
@@ -168,5 +174,37 @@ class OperationPartsTest {
         String text = "a\r\nb\n" + "x".repeat(ChildProcesses.MAX_LINE + 10) + "\nlast";
         ChildProcesses.readLines(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), lines::add);
         assertEquals(List.of("a", "b", "x".repeat(ChildProcesses.MAX_LINE), "x".repeat(10), "last"), lines);
+    }
+
+    private static OperationRun run(Path dir) {
+        return new OperationRun("op-t", new OperationRequest(OperationKind.VALIDATE, "s", "", "", "", "", "", "", "/bin/true",
+                List.of(), List.of(), "", 60), "u", true, "", dir, 1000, e -> { }, (r, s, m, p) -> { });
+    }
+
+    @Test
+    void aRunWhoseLeaseIsLostStopsAtOnceWithItsReasonWhileItsStopActionsRunElsewhere() {
+        OperationRun run = run(dir);
+        List<String> stopped = new CopyOnWriteArrayList<>();
+        run.onStop(() -> stopped.add("builder"));
+        List<Runnable> later = new ArrayList<>();
+        run.stop(ErrorCode.INTERRUPTED, "Interrupted: lost the lease", later::add);
+        assertTrue(run.stopping(), "the reason is set at once");
+        assertEquals(List.of(), stopped, "the stop actions wait for the executor");
+        OperationFailure f = assertThrows(OperationFailure.class, run::check);
+        assertEquals(ErrorCode.INTERRUPTED, f.code());
+        assertEquals("Interrupted: lost the lease", f.getMessage());
+        later.forEach(Runnable::run);
+        assertEquals(List.of("builder"), stopped);
+        // the first reason stays: a cancel afterwards changes nothing and stops nothing again
+        run.stop(ErrorCode.CANCELLED, "admin");
+        assertEquals(ErrorCode.INTERRUPTED, run.stopped().code());
+        assertEquals(List.of("builder"), stopped);
+
+        OperationRun cancelled = run(dir);
+        cancelled.stop(ErrorCode.CANCELLED, "admin");
+        assertEquals("Cancelled by admin", cancelled.stopped().getMessage());
+        OperationRun late = run(dir);
+        late.stop(ErrorCode.TIMEOUT, "");
+        assertEquals("Timed out after 60 s", late.stopped().getMessage());
     }
 }
