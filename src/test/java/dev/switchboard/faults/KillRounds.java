@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class KillRounds {
 
-    static final int CHUNK = 64 * 1024;
+    private static final int CHUNK = 64 * 1024;
     private final FaultSuite suite;
     private final boolean writeBehind = "write-behind".equals(System.getProperty("faults.chat-announce"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -340,7 +340,7 @@ final class KillRounds {
         return Files.exists(p) ? Files.readAllLines(p).size() : 0;
     }
 
-    static JsonObject upload(FaultSocket ws, String type, String payload) throws Exception {
+    private static JsonObject upload(FaultSocket ws, String type, String payload) throws Exception {
         ws.sendText("{\"type\":\"" + type + "\",\"payload\":" + payload + ",\"timestamp\":1}");
         while (true) {
             FaultSocket.Frame f = ws.next(60_000);
@@ -354,13 +354,13 @@ final class KillRounds {
         }
     }
 
-    static String chunk(String session, int index, byte[] data) {
+    private static String chunk(String session, int index, byte[] data) {
         int from = index * CHUNK;
         byte[] part = java.util.Arrays.copyOfRange(data, from, Math.min(data.length, from + CHUNK));
         return "{\"session_id\":\"" + session + "\",\"chunk_index\":" + index + ",\"data\":\"" + Base64.getEncoder().encodeToString(part) + "\"}";
     }
 
-    static String sha256(byte[] data) throws Exception {
+    private static String sha256(byte[] data) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
@@ -371,13 +371,13 @@ final class KillRounds {
         return json(r.body());
     }
 
-    static JsonObject json(String text) {
+    private static JsonObject json(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }
 
-    static long service(AppServer server, String token, String body) {
+    private static long service(AppServer server, String token, String body) {
         return json(Api.call(server, "POST", "/api/services", token, body)).getJsonNumber("id").longValue();
     }
 

@@ -42,25 +42,15 @@ final class TyrusInput extends ServletInputStream {
 
     private final ServletInputStream in;
     private final FrameUnmasker unmasker;
-    /** Null once the connection is closed and released ({@link ClosedRelease}): Payara keeps this stream long after. */
-    private volatile Session session;
+    private final Session session;
     /** Set once a frame broke the rules: the connection is being closed and nothing more reaches Tyrus. */
     private boolean refused;
 
     TyrusInput(ServletInputStream in, Session session, boolean unmask) {
         this.in = in;
         this.session = session;
-        this.unmasker = new FrameUnmasker(unmask, session == null ? FrameUnmasker.Limits.NONE : this::limit);
-    }
-
-    private long limit(boolean text) {
-        Session s = session;
-        return s == null ? 0 : text ? s.getMaxTextMessageBufferSize() : s.getMaxBinaryMessageBufferSize();
-    }
-
-    /** Lets go of the session (and all Tyrus keeps through it) once the connection is closed. */
-    void release() {
-        session = null;
+        this.unmasker = new FrameUnmasker(unmask, session == null ? FrameUnmasker.Limits.NONE
+                : text -> text ? session.getMaxTextMessageBufferSize() : session.getMaxBinaryMessageBufferSize());
     }
 
     /** Gives the session's upgraded connection the checking (and, with {@code unmask}, unmasking) stream; call it from {@code @OnOpen}. */
@@ -129,7 +119,6 @@ final class TyrusInput extends ServletInputStream {
 
     /** Closes with the violation's code; Tyrus sends the close frame and then closes the socket. */
     private void refuse(FrameUnmasker.Violation v) throws IOException {
-        Session session = this.session;
         String id = session == null ? "?" : session.getId();
         LOG.info(() -> "ws.frame.refused code=" + v.code() + " reason=\"" + v.getMessage() + "\" session=" + id);
         if (session == null) {
