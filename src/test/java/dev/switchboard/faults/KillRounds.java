@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -240,7 +241,10 @@ final class KillRounds {
             }
             String complete = last != null && last.getString("type").equals("file.upload.complete") ? last.toString() : null;
             FaultSocket.Frame f;
-            while (complete == null && (f = again.next(30_000)) != null && f.opcode() == 1) {
+            // pushes keep arriving within any poll's timeout: without an overall deadline a completion that never
+            // comes would hang the suite instead of failing the round
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (complete == null && System.nanoTime() - until < 0 && (f = again.next(30_000)) != null && f.opcode() == 1) {
                 if (f.text().contains("file.upload.complete")) {
                     complete = f.text();
                 }
@@ -278,7 +282,9 @@ final class KillRounds {
         try (FaultSocket to = FaultSocket.open(server.port(), "/rtc/ws?token=" + userToken)) {
             // the backlog follows the welcome, perhaps after a Pong: read until every acknowledged one came, then 3 s of quiet
             FaultSocket.Frame f;
-            while ((f = to.next(delivered.containsAll(dmBefore) ? 3000 : 30_000)) != null && f.opcode() == 1) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a bound, as for the upload above
+            while (System.nanoTime() - until < 0 && (f = to.next(delivered.containsAll(dmBefore) ? 3000 : 30_000)) != null
+                    && f.opcode() == 1) {
                 String t = f.text();
                 if (t.contains("\"type\":\"DirectMessage\"")) {
                     delivered.add(json(t).getJsonObject("data").getJsonObject("metadata").getString("message_id", "?"));
