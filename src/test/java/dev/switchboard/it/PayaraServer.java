@@ -1,6 +1,7 @@
 package dev.switchboard.it;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -14,12 +15,13 @@ final class PayaraServer extends AppServer {
     @Override
     protected List<String> command(int n) {
         Path commands = Path.of(System.getProperty("it.postboot", "src/main/payara"));
-        return List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xss512k",
                 // the JVM options the run profile, the image and the benchmark give Payara Micro
-                "@" + Path.of("src/main/payara/jvm.options").toAbsolutePath(),
-                "-jar", runtime().resolve("payara-micro.jar").toString(),
+                "@" + Path.of("src/main/payara/jvm.options").toAbsolutePath()));
+        command.addAll(testJvmOptions());
+        command.addAll(List.of("-jar", runtime().resolve("payara-micro.jar").toString(),
                 "--addlibs", runtime().resolve("postgresql.jar").toString(),
                 "--prebootcommandfile", commands.resolve("pre-boot.asadmin").toString(),
                 "--postbootcommandfile", commands.resolve("post-boot-postgres.asadmin").toString(),
@@ -28,7 +30,8 @@ final class PayaraServer extends AppServer {
                 "--port", String.valueOf(port()),
                 "--nohazelcast",
                 "--disablephonehome",
-                "--rootdir", work.resolve("payara-root-" + n).toString());
+                "--rootdir", work.resolve("payara-root-" + n).toString()));
+        return command;
     }
 
     @Override

@@ -49,7 +49,8 @@ final class WildFlyServer extends AppServer {
             e.remove("SWITCHBOARD_DB_PASSWORD");
         }
         // standalone.conf's default heap (512 MB) is below what the upload tests hold at once on Payara
-        e.putIfAbsent("JAVA_OPTS", "-Xss512k -Xms64m -Xmx1g -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true");
+        e.putIfAbsent("JAVA_OPTS", "-Xss512k -Xms64m -Xmx1g -XX:MaxMetaspaceSize=512m -Djava.net.preferIPv4Stack=true "
+                + String.join(" ", testJvmOptions()));
         return e;
     }
 
