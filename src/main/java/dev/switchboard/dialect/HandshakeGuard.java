@@ -69,7 +69,7 @@ public class HandshakeGuard extends HttpFilter {
     @Inject
     void meters(Meters meters) {
         refusals = meters.counter("switchboard_handshake_refusals_total",
-                "WebSocket handshakes refused, by reason (path, origin, token_missing, token_invalid, limit, address_limit, rate)", "reason");
+                "WebSocket handshakes refused, by reason (path, early_data, origin, token_missing, token_invalid, limit, address_limit, rate)", "reason");
     }
 
     private void refused(String reason) {
@@ -91,6 +91,16 @@ public class HandshakeGuard extends HttpFilter {
             LOG.info(() -> "ws.handshake.refused reason=path path=\"" + printable(request.getRequestURI()) + "\"");
             refused("path");
             refuse(response, HttpServletResponse.SC_NOT_FOUND, "Not a WebSocket endpoint");
+            return;
+        }
+        if (request.getInputStream().available() > 0) {
+            // RFC 6455 4.1: a client sends nothing after its handshake until it has the server's answer. Bytes that
+            // came with the request would be the first thing the upgraded connection reads, and on Payara Micro
+            // Tyrus then waits in init() for its own init to end: each such connection would hold one HTTP worker
+            // for good (32 of them stop the server). Refused before anything is upgraded.
+            LOG.info(() -> "ws.handshake.refused reason=early_data path=" + dialect.path());
+            refused("early_data");
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "Data sent before the handshake completed");
             return;
         }
         if (!origins.allowed(request.getHeader("Origin"), request.getHeader("Host"), dialect.origins())) {

@@ -37,6 +37,49 @@ class HandshakeIT {
         assertEquals("Connected to WebSocket server", connected.getJsonObject("payload").getString("message"));
     }
 
+    /**
+     * A client that sends a frame in the same write as its handshake, before the 101 (RFC 6455 4.1 forbids it): on
+     * Payara Micro each such connection used to hold an HTTP worker for good (Tyrus's init waiting for itself), and
+     * more of them than the pool's 32 workers stopped the server. Now refused with 400; on every server the next
+     * HTTP request and a well-behaved client are served after 40 of them.
+     */
+    @Test
+    void dataBeforeTheHandshakeAnswerIsRefusedAndHoldsNoWorker() throws Exception {
+        byte[] frame = RawWebSocket.frame(1, "{\"type\":\"presence:update\",\"status\":\"away\"}".getBytes(StandardCharsets.UTF_8));
+        java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+                s.setSoTimeout(10_000);
+                sockets.add(s);
+                String request = "GET /workspace/ws?username=early" + i + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n";
+                java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+                both.write(request.getBytes(StandardCharsets.US_ASCII));
+                both.write(frame);
+                s.getOutputStream().write(both.toByteArray());
+                s.getOutputStream().flush();
+            }
+            if (AppServer.kind().equals("payara")) {
+                for (java.net.Socket s : sockets) {
+                    String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                            StandardCharsets.US_ASCII)).readLine();
+                    assertEquals("HTTP/1.1 400 Bad Request", status);
+                }
+            }
+            assertEquals(200, Api.call(server, "GET", "/api/services", token, null).status(),
+                    "the server answers HTTP after 40 early-data handshakes");
+            try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + token))) {
+                assertConnected(c);
+            }
+        } finally {
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void tokenInQuery() {
         try (WsClient c = WsClient.connect(server.ws("/api/ws?token=" + token))) {
