@@ -56,8 +56,40 @@ class HandshakeGuardTest {
                     case "getParameter" -> null;
                     case "getRemoteAddr" -> "198.51.100.1";
                     case "getUserPrincipal" -> null;
+                    // what came after the request's head: nothing, or the bytes a client sent before the 101
+                    case "getInputStream" -> input(h.containsKey("X-Test-Early-Bytes")
+                            ? Integer.parseInt(h.get("X-Test-Early-Bytes")) : 0);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    private static jakarta.servlet.ServletInputStream input(int available) {
+        return new jakarta.servlet.ServletInputStream() {
+            @Override
+            public int available() {
+                return available;
+            }
+
+            @Override
+            public int read() {
+                return -1;
+            }
+
+            @Override
+            public boolean isFinished() {
+                return available == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return available > 0;
+            }
+
+            @Override
+            public void setReadListener(jakarta.servlet.ReadListener listener) {
+                throw new UnsupportedOperationException("setReadListener");
+            }
+        };
     }
 
     private HttpServletResponse response() {
@@ -125,6 +157,16 @@ class HandshakeGuardTest {
         assertNull(passed.get());
         assertEquals(401, status.get());
         assertEquals("{\"error\":\"Missing authentication token\"}", body.toString().trim());
+    }
+
+    @Test
+    void bytesSentBeforeTheAnswerAre400AndNothingIsUpgraded() throws Exception {
+        HandshakeGuard guard = guard();
+        run(guard, request("/control/ws", Map.of("Upgrade", "websocket", "Sec-WebSocket-Key", "x", "X-Test-Early-Bytes", "48")));
+        assertNull(passed.get());
+        assertEquals(400, status.get());
+        assertEquals("{\"error\":\"Data sent before the handshake completed\"}", body.toString().trim());
+        assertEquals(0, guard.admissions.open("control"));
     }
 
     @Test
