@@ -12,6 +12,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -44,11 +45,15 @@ public final class SessionTransport implements Transport {
     private final FrameWriter wire;
     private final long writeTimeoutNanos;
     private final int maxMessageBytes;
+    private final int coalesceBytes;
     private volatile InFlight inFlight;
     private String clientAddress;
 
-    /** @param wire the container adapter's frame writer for this session, or {@code null} for the standard API */
-    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, FrameWriter wire) {
+    /**
+     * @param coalesceBytes how many bytes of queued frames one write may carry when the writer takes batches (0 = never)
+     * @param wire          the container adapter's frame writer for this session, or {@code null} for the standard API
+     */
+    public SessionTransport(Session session, long writeTimeoutMillis, Executor closer, int coalesceBytes, FrameWriter wire) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(writeTimeoutMillis);
@@ -56,6 +61,7 @@ public final class SessionTransport implements Transport {
         this.application = Thread.currentThread().getContextClassLoader();
         this.writeTimeoutNanos = writeTimeoutMillis * 1_000_000L;
         this.wire = wire;
+        this.coalesceBytes = wire != null && wire.writesBatches() ? Math.max(0, coalesceBytes) : 0;
         // the endpoint set its limits before it made the transport. Undertow (WildFly) checks them only when a message
         // arrives in more than one read, and may deliver a larger one whole; the hub then closes with 1009 itself
         this.maxMessageBytes = Math.max(session.getMaxTextMessageBufferSize(), session.getMaxBinaryMessageBufferSize());
@@ -75,6 +81,23 @@ public final class SessionTransport implements Transport {
     @Override
     public String clientAddress() {
         return clientAddress;
+    }
+
+    @Override
+    public int coalesceBytes() {
+        return coalesceBytes;
+    }
+
+    /** Frames that queued behind a write go out in one write through the adapter's writer (see {@link #coalesceBytes}). */
+    @Override
+    public void sendAll(List<Frame> frames, SendCallback done) {
+        InFlight write = new InFlight(done, System.nanoTime());
+        inFlight = write;
+        try {
+            wire.writeAll(frames, write::finish);
+        } catch (RuntimeException e) {
+            write.finish(e);
+        }
     }
 
     @Override

@@ -31,6 +31,14 @@ public class Sockets {
     @ConfigProperty(name = "hub.write-timeout-seconds", defaultValue = "10")
     long writeTimeoutSeconds;
 
+    /**
+     * Frames that queued behind a connection's write in flight (a slow reader, a burst) go out together in one write
+     * of up to this many bytes, where the container adapter can write batches (Payara); 0 = one frame per write.
+     */
+    @Inject
+    @ConfigProperty(name = "hub.write-coalesce-bytes", defaultValue = "65536")
+    int coalesceBytes;
+
     /** Payara: see {@link TyrusAdapter}. */
     @Inject
     @ConfigProperty(name = "switchboard.tyrus.skip-idle-timer", defaultValue = "true")
@@ -94,7 +102,8 @@ public class Sockets {
     /** With a dialect's own write timeout (vault's spec says 30 s). Call it from {@code @OnOpen}. */
     public Transport transport(Session session, long writeTimeoutSeconds) {
         adapter.opened(session);
-        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, adapter.writer(session))
+        return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, coalesceBytes,
+                adapter.writer(session))
                 .withClientAddress(adapter.clientAddress(session));
     }
 

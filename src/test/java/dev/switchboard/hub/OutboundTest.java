@@ -133,4 +133,56 @@ class OutboundTest {
         out.drainThen(() -> ran[0]++);
         assertEquals(1, ran[0]);
     }
+
+    @Test
+    void framesThatQueuedBehindAWriteGoOutInOneWriteUpToTheTransportsLimit() {
+        RecordingTransport t = new RecordingTransport(false);
+        t.coalesceBytes = 10;
+        Outbound out = new Outbound(t, 100, listener);
+        out.offer(Frame.of("first"));
+        for (String s : List.of("aaaa", "bbbb", "cc", "dddddddddddd", "e")) {
+            out.offer(Frame.of(s));
+        }
+        assertEquals(List.of("first"), t.sent, "nothing coalesces while the first write is in flight");
+        t.complete();
+        assertEquals(List.of(List.of("aaaa", "bbbb", "cc")), t.batches, "as many as fit in 10 bytes, in order");
+        t.complete();
+        assertEquals(List.of("first", "aaaa", "bbbb", "cc", "dddddddddddd"), t.sent,
+                "a frame larger than the limit goes out alone");
+        t.complete();
+        assertEquals(List.of("first", "aaaa", "bbbb", "cc", "dddddddddddd", "e"), t.sent, "a lone frame needs no batch");
+        assertEquals(1, t.batches.size());
+        t.complete();
+        assertEquals(6, written.size(), "every frame of a batch is reported written");
+        assertEquals(0, out.queued());
+    }
+
+    @Test
+    void aFailedBatchClosesTheQueueLikeAFailedFrame() {
+        RecordingTransport t = new RecordingTransport(false);
+        t.coalesceBytes = 1000;
+        Outbound out = new Outbound(t, 100, listener);
+        out.offer(Frame.of("first"));
+        out.offer(Frame.of("b1"));
+        out.offer(Frame.of("b2"));
+        t.complete();
+        t.fail(new IOException("broken pipe"));
+        assertInstanceOf(IOException.class, failure.get());
+        assertEquals(1, written.size(), "only the first frame was written");
+        assertFalse(out.offer(Frame.of("late")));
+    }
+
+    @Test
+    void withoutBatchesEveryFrameIsItsOwnWrite() {
+        RecordingTransport t = new RecordingTransport(false);
+        Outbound out = new Outbound(t, 100, listener);
+        for (int i = 0; i < 4; i++) {
+            out.offer(Frame.of("f" + i));
+        }
+        for (int i = 0; i < 4; i++) {
+            t.complete();
+        }
+        assertTrue(t.batches.isEmpty());
+        assertEquals(List.of("f0", "f1", "f2", "f3"), t.sent);
+    }
 }

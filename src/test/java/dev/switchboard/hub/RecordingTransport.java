@@ -20,6 +20,9 @@ public final class RecordingTransport implements Transport {
     private final boolean inline;
     public int pings;
     public int maxMessageBytes;
+    /** Set above 0 to take batches ({@link #sendAll}); each batch is recorded in {@link #batches}. */
+    public int coalesceBytes;
+    public final List<List<String>> batches = new CopyOnWriteArrayList<>();
 
     public RecordingTransport(boolean inline) {
         this.inline = inline;
@@ -28,6 +31,25 @@ public final class RecordingTransport implements Transport {
     @Override
     public void send(Frame frame, SendCallback done) {
         sent.add(frame.text());
+        if (inline) {
+            done.completed(null);
+        } else {
+            synchronized (pending) {
+                pending.add(done);
+            }
+        }
+    }
+
+    @Override
+    public int coalesceBytes() {
+        return coalesceBytes;
+    }
+
+    @Override
+    public void sendAll(List<Frame> frames, SendCallback done) {
+        List<String> texts = frames.stream().map(Frame::text).toList();
+        batches.add(texts);
+        sent.addAll(texts);
         if (inline) {
             done.completed(null);
         } else {

@@ -96,6 +96,67 @@ class SlowClientIT {
         }
     }
 
+    /**
+     * A client that stops reading (its socket's receive window shrunk to 2 KB) while answers are made for it, until
+     * the kernel's buffers are full and answers wait in its outbound queue (the server's queue gauge says when; the
+     * kernel takes ~2 MB first); when it reads again it must get every answer whole and in order, and stay open. On
+     * Payara the queued frames go out several in one write ({@code hub.write-coalesce-bytes}), which the server's
+     * counter shows; elsewhere each frame is its own write.
+     */
+    @Test
+    void aReaderThatFellBehindGetsEveryQueuedFrameWholeAndInOrder() throws Exception {
+        AppServer server = SharedServer.get();
+        String token = Api.adminToken(server);
+        double coalescedBefore = metric(server, "switchboard_frames_coalesced_total");
+        int sent = 0;
+        try (RawWebSocket behind = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of(), 2048)) {
+            assertEquals(101, behind.handshake().status());
+            // each answer is UNKNOWN_TYPE echoing the type: ~170 bytes. 180 per 100 ms stays under the shared server's
+            // 2,000/s limit and far below the 1,024-frame queue, so the queue forms without overflowing
+            while (metric(server, "switchboard_outbound_queued_frames") < 50) {
+                assertTrue(sent < 60_000, "no answer ever waited in the queue after " + sent + " messages");
+                for (int i = 0; i < 180; i++, sent++) {
+                    behind.sendText("{\"type\":\"seq-" + String.format("%05d", sent) + "-" + "x".repeat(54) + "\"}");
+                }
+                Thread.sleep(100);
+            }
+            behind.soTimeout(15_000);
+            int next = 0;
+            while (next < sent) {
+                RawWebSocket.Frame frame = behind.readFrame();
+                if (frame.opcode() == 0x9 || frame.opcode() == 0xA) {
+                    continue; // the hub's keep-alive pings
+                }
+                assertEquals(0x1, frame.opcode(), "a text frame (answer " + next + "), not opcode " + frame.opcode());
+                String text = frame.text();
+                if (!text.contains("seq-")) {
+                    continue; // the dialect's own pushes (connected, node.status) come in between
+                }
+                int at = text.indexOf("seq-");
+                assertEquals(String.format("%05d", next), text.substring(at + 4, at + 9), "answers in order: " + text);
+                assertTrue(text.contains("UNKNOWN_TYPE"), text);
+                next++;
+            }
+            behind.sendText("{\"type\":\"ping\"}");
+            RawWebSocket.Frame pong;
+            do {
+                pong = behind.readFrame();
+            } while (pong.opcode() != 0x1 || !pong.text().contains("\"pong\""));
+        }
+        double coalesced = metric(server, "switchboard_frames_coalesced_total") - coalescedBefore;
+        System.out.println("it.slow-reader answers=" + sent + " coalesced-frames=" + (long) coalesced);
+        if (AppServer.kind().equals("payara")) {
+            assertTrue(coalesced > 0, "the backlog went out in batched writes on Payara");
+        } else {
+            assertEquals(0.0, coalesced, "no adapter batches writes here");
+        }
+    }
+
+    private static double metric(AppServer server, String name) {
+        return Api.get(server, "/metrics").body().lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** Connections the server closed for an overflowing queue or a write that failed or timed out. */
     private static double slowOrFailedCloses(AppServer server) {
         return Api.get(server, "/metrics").body().lines()

@@ -36,7 +36,7 @@ class SessionTransportTest {
     void aWritePendingPastTheTimeoutFailsOnceAndItsLateCompletionIsIgnored() {
         List<SessionTransport.SendCallback> held = new CopyOnWriteArrayList<>();
         List<Frame> written = new CopyOnWriteArrayList<>();
-        SessionTransport t = new SessionTransport(session(), 1_000, Runnable::run, (frame, done) -> {
+        SessionTransport t = new SessionTransport(session(), 1_000, Runnable::run, 0, (frame, done) -> {
             written.add(frame);
             held.add(done);
         });
@@ -58,7 +58,7 @@ class SessionTransportTest {
 
     @Test
     void aCompletedWriteIsReportedAndNeverTimesOut() {
-        SessionTransport t = new SessionTransport(session(), 1_000, Runnable::run, (frame, done) -> done.completed(null));
+        SessionTransport t = new SessionTransport(session(), 1_000, Runnable::run, 0, (frame, done) -> done.completed(null));
         List<Throwable> outcomes = new CopyOnWriteArrayList<>();
         t.send(Frame.of("a"), failure -> outcomes.add(failure));
         t.checkWrite(System.nanoTime() + 5_000_000_000L);
@@ -68,7 +68,7 @@ class SessionTransportTest {
 
     @Test
     void aWriterThatThrowsReportsTheFailure() {
-        SessionTransport t = new SessionTransport(session(), 1_000, Runnable::run, (frame, done) -> {
+        SessionTransport t = new SessionTransport(session(), 1_000, Runnable::run, 0, (frame, done) -> {
             throw new IllegalStateException("closed");
         });
         List<Throwable> outcomes = new CopyOnWriteArrayList<>();

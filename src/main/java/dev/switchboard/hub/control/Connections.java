@@ -37,6 +37,11 @@ public final class Connections {
             }
 
             @Override
+            public void coalesced(int frames) {
+                counters.framesCoalesced.add(frames);
+            }
+
+            @Override
             public void failed(Throwable failure) {
                 LOG.log(Level.FINE, "hub.write.failed connection=" + connection.id(), failure);
                 if (connection.isOpen()) {

@@ -10,6 +10,8 @@ public final class HubCounters {
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder framesOut = new LongAdder();
     public final LongAdder bytesOut = new LongAdder();
+    /** Frames that went out several in one write, after they had queued behind a write in flight. */
+    public final LongAdder framesCoalesced = new LongAdder();
     /** Connections closed because their outbound queue overflowed. */
     public final LongAdder slowConsumerDrops = new LongAdder();
     /** Connections closed because a write failed or timed out. */

@@ -4,6 +4,8 @@ import dev.switchboard.hub.entity.Frame;
 import dev.switchboard.hub.entity.Transport;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A connection's bounded outbound queue with at most one asynchronous write in flight.
@@ -11,6 +13,10 @@ import java.util.ArrayDeque;
  * after which the queue refuses everything and the owner closes the connection.
  * A transport that completes writes on the calling thread is drained in a loop, not by recursion, and no two
  * threads are ever inside the transport's {@code send} for the same connection.
+ *
+ * <p>Frames that queued while a write was in flight go out together in one write when the transport takes batches
+ * ({@link Transport#coalesceBytes}): as many as fit in that many bytes, at least one, in order. A reader that keeps
+ * up never queues, so nothing changes for it; one that falls behind costs one write per batch, not per frame.</p>
  */
 public final class Outbound {
 
@@ -18,12 +24,17 @@ public final class Outbound {
     public interface Listener {
         void written(Frame frame);
 
+        /** {@code frames} frames went out together in one write (each is also reported {@link #written}). */
+        default void coalesced(int frames) {
+        }
+
         void failed(Throwable failure);
     }
 
     private final Transport transport;
     private final int capacity;
     private final Listener listener;
+    private final int coalesceBytes;
     /** Made when a frame first has to wait (most connections never queue one); guarded by {@code this}. */
     private ArrayDeque<Frame> queue;
     private boolean writing;
@@ -36,6 +47,7 @@ public final class Outbound {
         this.transport = transport;
         this.capacity = capacity;
         this.listener = listener;
+        this.coalesceBytes = transport.coalesceBytes();
     }
 
     /** @return {@code false} when the queue is full or already closed; the caller then closes the connection */
@@ -100,9 +112,42 @@ public final class Outbound {
         return queue == null ? 0 : queue.size();
     }
 
-    /** The next waiting frame, or null; guarded by {@code this}. */
-    private Frame next() {
-        return queue == null ? null : queue.pollFirst();
+    /**
+     * The next write, or null when nothing waits: the first waiting frame, or a list of it and the frames behind it
+     * while they fit in {@link #coalesceBytes}; guarded by {@code this}.
+     */
+    private Object next() {
+        if (queue == null) {
+            return null;
+        }
+        Frame first = queue.pollFirst();
+        if (first == null || coalesceBytes <= 0 || queue.isEmpty()) {
+            return first;
+        }
+        int bytes = first.bytes();
+        Frame second = queue.peekFirst();
+        if (bytes + second.bytes() > coalesceBytes) {
+            return first;
+        }
+        List<Frame> batch = new ArrayList<>(Math.min(queue.size() + 1, 16));
+        batch.add(first);
+        while (!queue.isEmpty() && bytes + queue.peekFirst().bytes() <= coalesceBytes) {
+            Frame f = queue.pollFirst();
+            bytes += f.bytes();
+            batch.add(f);
+        }
+        return batch;
+    }
+
+    /** Starts one write: a frame, or several in one write. */
+    @SuppressWarnings("unchecked")
+    private void start(Object write) {
+        if (write instanceof Frame f) {
+            transport.send(f, failure -> sent(f, failure));
+        } else {
+            List<Frame> batch = (List<Frame>) write;
+            transport.sendAll(batch, failure -> sent(batch, failure));
+        }
     }
 
     /**
@@ -110,23 +155,22 @@ public final class Outbound {
      * overlap: a completion that arrives while another thread is still inside {@code send} only flags it, and
      * that thread carries on with the next frame.
      */
-    private void pump(Frame first) {
-        Frame frame = first;
+    private void pump(Object first) {
+        Object write = first;
         while (true) {
             synchronized (this) {
                 inSend = true;
                 completedDuringSend = false;
             }
-            Frame current = frame;
-            transport.send(current, failure -> sent(current, failure));
+            start(write);
             Runnable then;
             synchronized (this) {
                 inSend = false;
                 if (!completedDuringSend) {
                     return;
                 }
-                frame = next();
-                if (frame != null) {
+                write = next();
+                if (write != null) {
                     continue;
                 }
                 then = drained();
@@ -136,7 +180,8 @@ public final class Outbound {
         }
     }
 
-    private void sent(Frame frame, Throwable failure) {
+    @SuppressWarnings("unchecked")
+    private void sent(Object write, Throwable failure) {
         if (failure != null) {
             Runnable then;
             synchronized (this) {
@@ -148,8 +193,16 @@ public final class Outbound {
             run(then);
             return;
         }
-        listener.written(frame);
-        Frame next;
+        if (write instanceof Frame frame) {
+            listener.written(frame);
+        } else {
+            List<Frame> batch = (List<Frame>) write;
+            for (Frame frame : batch) {
+                listener.written(frame);
+            }
+            listener.coalesced(batch.size());
+        }
+        Object next;
         Runnable then;
         synchronized (this) {
             if (inSend) {

@@ -1,5 +1,7 @@
 package dev.switchboard.hub.entity;
 
+import java.util.List;
+
 /**
  * The one port every dialect implements: a live connection the hub can write already-encoded frames to.
  * Implementations must not block in {@link #send}; completion is reported through the callback.
@@ -8,6 +10,22 @@ public interface Transport {
 
     /** Starts an asynchronous write of one text frame; {@code done} gets {@code null} on success or the failure. */
     void send(Frame frame, SendCallback done);
+
+    /**
+     * How many bytes of frames that queued behind a write in flight this transport takes in one write
+     * ({@link #sendAll}); 0 (the default) = one frame per write.
+     */
+    default int coalesceBytes() {
+        return 0;
+    }
+
+    /**
+     * Starts one asynchronous write of several frames, each whole and in this order; {@code done} hears once for all
+     * of them. Called only when {@link #coalesceBytes} is above 0.
+     */
+    default void sendAll(List<Frame> frames, SendCallback done) {
+        throw new UnsupportedOperationException("this transport writes one frame at a time");
+    }
 
     /** Called about once a second by the keep-alive sweep: a transport that times its own writes fails a stuck one here. */
     default void checkWrite(long nowNanos) {

@@ -102,6 +102,8 @@ public class PrometheusMetrics extends HttpServlet {
         PrometheusText.counter(out, "switchboard_connections_closed_total", "WebSocket connections closed", c.closed.sum());
         PrometheusText.counter(out, "switchboard_frames_in_total", "Messages received", c.framesIn.sum());
         PrometheusText.counter(out, "switchboard_frames_out_total", "Frames written", c.framesOut.sum());
+        PrometheusText.counter(out, "switchboard_frames_coalesced_total",
+                "Frames written several in one write after they had queued behind a write in flight", c.framesCoalesced.sum());
         PrometheusText.counter(out, "switchboard_bytes_in_total", "Bytes received (text counted in characters)", c.bytesIn.sum());
         PrometheusText.counter(out, "switchboard_bytes_out_total", "Bytes written (UTF-8 payload)", c.bytesOut.sum());
         PrometheusText.counter(out, "switchboard_slow_consumer_drops_total",

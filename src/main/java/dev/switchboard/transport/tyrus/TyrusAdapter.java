@@ -67,7 +67,7 @@ public final class TyrusAdapter implements ContainerAdapter {
             return null;
         }
         return TyrusWire.of(session, on.directWrites())
-                .<FrameWriter>map(w -> (frame, done) -> w.write(frame.encoded(WireFrames::text), done))
+                .<FrameWriter>map(TyrusFrames::new)
                 .orElse(null);
     }
 
