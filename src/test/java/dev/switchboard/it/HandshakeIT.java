@@ -4,14 +4,20 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,24 +52,24 @@ class HandshakeIT {
     @Test
     void dataBeforeTheHandshakeAnswerIsRefusedAndHoldsNoWorker() throws Exception {
         byte[] frame = RawWebSocket.frame(1, "{\"type\":\"presence:update\",\"status\":\"away\"}".getBytes(StandardCharsets.UTF_8));
-        java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {
-                java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+                Socket s = new Socket("127.0.0.1", server.port());
                 s.setSoTimeout(10_000);
                 sockets.add(s);
                 String request = "GET /workspace/ws?username=early" + i + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port()
                         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                         + "Sec-WebSocket-Version: 13\r\n\r\n";
-                java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+                ByteArrayOutputStream both = new ByteArrayOutputStream();
                 both.write(request.getBytes(StandardCharsets.US_ASCII));
                 both.write(frame);
                 s.getOutputStream().write(both.toByteArray());
                 s.getOutputStream().flush();
             }
             if (AppServer.kind().equals("payara")) {
-                for (java.net.Socket s : sockets) {
-                    String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                for (Socket s : sockets) {
+                    String status = new BufferedReader(new InputStreamReader(s.getInputStream(),
                             StandardCharsets.US_ASCII)).readLine();
                     assertEquals("HTTP/1.1 400 Bad Request", status);
                 }
@@ -74,7 +80,7 @@ class HandshakeIT {
                 assertConnected(c);
             }
         } finally {
-            for (java.net.Socket s : sockets) {
+            for (Socket s : sockets) {
                 s.close();
             }
         }
@@ -167,7 +173,7 @@ class HandshakeIT {
     void refusedHandshakesLeaveNoSession() throws Exception {
         try (WsClient observer = WsClient.connect(server.ws("/api/ws?token=" + token))) {
             int before = connections(observer);
-            java.util.List<RawWebSocket> refused = new java.util.ArrayList<>();
+            List<RawWebSocket> refused = new ArrayList<>();
             try {
                 for (int i = 0; i < 20; i++) {
                     RawWebSocket ws = RawWebSocket.open(server.port(), "/api/ws?token=bad" + i, Map.of(), 0);

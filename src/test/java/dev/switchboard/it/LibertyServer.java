@@ -27,7 +27,7 @@ final class LibertyServer extends AppServer {
         Map<String, String> e = new HashMap<>(env);
         e.put("WLP_OUTPUT_DIR", work.resolve("liberty-output").toAbsolutePath().toString());
         e.put("SWITCHBOARD_PORT", String.valueOf(port()));
-        e.putIfAbsent("JVM_ARGS", String.join(" ", "-Xss512k", String.join(" ", testJvmOptions())).trim());
+        e.putIfAbsent("JVM_ARGS", ("-Xss512k " + String.join(" ", testJvmOptions())).trim());
         return e;
     }
 
