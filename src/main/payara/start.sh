@@ -1,0 +1,61 @@
+#!/bin/sh
+# Starts Payara Micro with the class-data archive a training run made for this JVM (README "Start-up"):
+#
+#   start.sh PAYARA_MICRO_JAR [Payara Micro options ...]
+#
+# The JVM is $JAVA (default: java on the PATH), its options $JAVA_OPTS. $SWITCHBOARD_CDS_DIR (default: the folder of
+# PAYARA_MICRO_JAR) holds the archives train-cds.sh makes, one per JVM build and Payara Micro jar: on JDK 25 and later
+# an ahead-of-time cache (-XX:AOTCache), on JDK 13-24 a dynamic class-data-sharing archive (-XX:SharedArchiveFile).
+# With a matching archive the JVM maps the classes it holds, parsed and verified, instead of loading them again; with
+# none, or with SWITCHBOARD_CDS=off, it starts as it would without this script.
+#   SWITCHBOARD_CDS=record  this run writes the archive (ARCHIVE.tmp) when the JVM exits: the training run
+#   SWITCHBOARD_CDS=print   prints the archive's path for this JVM and exits (nothing is started)
+set -eu
+# absolute: the archive names the class path it was made with
+jar=$(readlink -f "$1")
+shift
+java=${JAVA:-java}
+mode=${SWITCHBOARD_CDS:-auto}
+dir=${SWITCHBOARD_CDS_DIR:-$(dirname "$jar")}
+
+# The JVM's identity from its release file (no JVM start), else from `java -version`.
+bin=$(command -v "$java" || echo "$java")
+home=$(dirname "$(dirname "$(readlink -f "$bin" 2>/dev/null || echo "$bin")")")
+if [ -r "$home/release" ]; then
+    id=$(grep -E '^(IMPLEMENTOR|JAVA_RUNTIME_VERSION|JVM_VARIANT)=' "$home/release" | tr -d '"' | tr '\n' ' ')
+    major=$(sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$home/release")
+else
+    id=$("$java" -version 2>&1 | tr '\n' ' ')
+    major=$(echo "$id" | sed -n 's/.*version "\([0-9]*\).*/\1/p')
+fi
+major=${major:-0}
+[ "$major" -gt 1 ] 2>/dev/null || major=0
+# An archive is only valid for the JVM build and the very jar (size, time) it was made with.
+key=$(printf '%s|%s|%s' "$id" "$jar" "$(stat -c '%s %Y' "$jar" 2>/dev/null)" | cksum | cut -d' ' -f1)
+if [ "$major" -ge 25 ]; then
+    archive=$dir/payara-jdk$major-$key.aot
+elif [ "$major" -ge 13 ]; then
+    archive=$dir/payara-jdk$major-$key.jsa
+else
+    archive=
+fi
+
+flags=
+case $mode in
+    print)
+        echo "$archive"
+        exit 0 ;;
+    record)
+        if [ -n "$archive" ]; then
+            mkdir -p "$dir"
+            rm -f "$archive.tmp"
+            if [ "$major" -ge 25 ]; then flags="-XX:AOTCacheOutput=$archive.tmp"; else flags="-XX:ArchiveClassesAtExit=$archive.tmp"; fi
+        fi ;;
+    off) ;;
+    *)
+        if [ -n "$archive" ] && [ -s "$archive" ]; then
+            if [ "$major" -ge 25 ]; then flags="-XX:AOTCache=$archive"; else flags="-XX:SharedArchiveFile=$archive"; fi
+        fi ;;
+esac
+# shellcheck disable=SC2086 # JAVA_OPTS and flags are lists of options
+exec "$java" $flags ${JAVA_OPTS:-} -jar "$jar" "$@"
