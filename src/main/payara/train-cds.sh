@@ -33,7 +33,7 @@ env -u SWITCHBOARD_DB_URL SWITCHBOARD_DATA_DIR="$work/data" SWITCHBOARD_CDS=reco
     --nohazelcast --disablephonehome --rootdir "$work/root" > "$work/log" 2>&1 &
 pid=$!
 ready=
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1200); do
     grep -q 'ready in' "$work/log" && { ready=1; break; }
     kill -0 "$pid" 2>/dev/null || break
     sleep 1
