@@ -1,13 +1,13 @@
 #!/bin/sh
-# Starts Payara Micro with the class-data archive a training run made for this JVM (README "Start-up"):
+# Starts Payara Micro with the ahead-of-time cache a training run made for this JVM (README "Start-up"):
 #
 #   start.sh PAYARA_MICRO_JAR [Payara Micro options ...]
 #
 # The JVM is $JAVA (default: java on the PATH), its options $JAVA_OPTS. $SWITCHBOARD_CDS_DIR (default: the folder of
-# PAYARA_MICRO_JAR) holds the archives train-cds.sh makes, one per JVM build and Payara Micro jar: on JDK 25 and later
-# an ahead-of-time cache (-XX:AOTCache), on JDK 13-24 a dynamic class-data-sharing archive (-XX:SharedArchiveFile).
-# With a matching archive the JVM maps the classes it holds, parsed and verified, instead of loading them again; with
-# none, or with SWITCHBOARD_CDS=off, it starts as it would without this script.
+# PAYARA_MICRO_JAR) holds the caches train-cds.sh makes, one per JVM build and Payara Micro jar, on JDK 25 and later
+# (-XX:AOTCache): the JVM maps the classes it holds, parsed, verified and linked, with their profiles, instead of
+# loading them again. With no matching cache (older JDKs have none), or with SWITCHBOARD_CDS=off, the JVM starts as it
+# would without this script.
 #   SWITCHBOARD_CDS=record  this run writes the archive (ARCHIVE.tmp) when the JVM exits: the training run
 #   SWITCHBOARD_CDS=print   prints the archive's path for this JVM and exits (nothing is started)
 set -eu
@@ -32,10 +32,10 @@ major=${major:-0}
 [ "$major" -gt 1 ] 2>/dev/null || major=0
 # An archive is only valid for the JVM build and the very jar (size, time) it was made with.
 key=$(printf '%s|%s|%s' "$id" "$jar" "$(stat -c '%s %Y' "$jar" 2>/dev/null)" | cksum | cut -d' ' -f1)
+# JDK 13-24 could write a dynamic CDS archive (-XX:ArchiveClassesAtExit), but Payara Micro loads its classes through
+# its own class loader, for which such an archive saves nothing measurable (README "Start-up"); none is made there.
 if [ "$major" -ge 25 ]; then
     archive=$dir/payara-jdk$major-$key.aot
-elif [ "$major" -ge 13 ]; then
-    archive=$dir/payara-jdk$major-$key.jsa
 else
     archive=
 fi
@@ -49,12 +49,12 @@ case $mode in
         if [ -n "$archive" ]; then
             mkdir -p "$dir"
             rm -f "$archive.tmp"
-            if [ "$major" -ge 25 ]; then flags="-XX:AOTCacheOutput=$archive.tmp"; else flags="-XX:ArchiveClassesAtExit=$archive.tmp"; fi
+            flags="-XX:AOTCacheOutput=$archive.tmp"
         fi ;;
     off) ;;
     *)
         if [ -n "$archive" ] && [ -s "$archive" ]; then
-            if [ "$major" -ge 25 ]; then flags="-XX:AOTCache=$archive"; else flags="-XX:SharedArchiveFile=$archive"; fi
+            flags="-XX:AOTCache=$archive"
         fi ;;
 esac
 # shellcheck disable=SC2086 # JAVA_OPTS and flags are lists of options

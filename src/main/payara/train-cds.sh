@@ -1,12 +1,12 @@
 #!/bin/sh
-# The training run behind start.sh's class-data archive (README "Start-up"):
+# The training run behind start.sh's ahead-of-time cache (JDK 25 and later) (README "Start-up"):
 #
 #   train-cds.sh PAYARA_MICRO_JAR WAR [DRIVER_JAR]
 #
 # Starts the WAR once on Payara Micro as start.sh would (same JVM: $JAVA), on a throw-away embedded database and data
 # folder, on a free port from 28080, with SWITCHBOARD_CDS=record; waits until it is ready, makes the requests a first
 # client makes (health, a WebSocket handshake and its first frame, the REST API's documents), stops it with SIGTERM,
-# and keeps the archive the JVM writes as it exits. Does nothing when this JVM's archive exists already
+# and keeps the cache the JVM writes as it exits. Does nothing when this JVM's archive exists already
 # (SWITCHBOARD_CDS_RETRAIN=1 makes it again) or SWITCHBOARD_CDS=off. Never fails the build: without an archive Payara starts as before.
 set -u
 jar=$1
@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 archive=$(SWITCHBOARD_CDS=print sh "$here/start.sh" "$jar")
 say() { echo "cds-training: $*" >&2; }
 if [ "${SWITCHBOARD_CDS:-auto}" = off ]; then say "SWITCHBOARD_CDS=off"; exit 0; fi
-if [ -z "$archive" ]; then say "this JVM has no class-data archives; nothing to train"; exit 0; fi
+if [ -z "$archive" ]; then say "no ahead-of-time cache before JDK 25 (README \"Start-up\"); nothing to train"; exit 0; fi
 if [ -s "$archive" ] && [ -z "${SWITCHBOARD_CDS_RETRAIN:-}" ]; then say "$archive exists"; exit 0; fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-cds.XXXXXX")
 pid=
