@@ -3,8 +3,9 @@
 #
 #   train-cds.sh PAYARA_MICRO_JAR WAR [DRIVER_JAR]
 #
-# Starts the WAR once on Payara Micro as start.sh would (same JVM: $JAVA), on a throw-away embedded database and data
-# folder, on a free port from 28080, with SWITCHBOARD_CDS=record; waits until it is ready, makes the requests a first
+# Starts the WAR once on Payara Micro as start.sh would (same JVM and options: $JAVA or $JAVA_HOME, $JAVA_OPTS; the JVM
+# refuses a cache made with other options), on a throw-away embedded database and data folder, with none of the caller's
+# other environment (no SWITCHBOARD_DB_*, cluster, Redis or upload settings reach it), on a free port from 28080, with SWITCHBOARD_CDS=record; waits until it is ready, makes the requests a first
 # client makes (health, a WebSocket handshake and its first frame, the REST API's documents), stops it with SIGTERM,
 # and keeps the cache the JVM writes as it exits. Does nothing when this JVM's archive exists already
 # (SWITCHBOARD_CDS_RETRAIN=1 makes it again) or SWITCHBOARD_CDS=off. Never fails the build: without an archive Payara starts as before.
@@ -21,13 +22,17 @@ if [ -s "$archive" ] && [ -z "${SWITCHBOARD_CDS_RETRAIN:-}" ]; then say "$archiv
 work=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-cds.XXXXXX")
 pid=
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 addlibs=
 [ -n "$driver" ] && addlibs="--addlibs $driver"
 say "training $archive (one start of the WAR, ~1 min)"
 started=$(date +%s)
 # shellcheck disable=SC2086 # addlibs is two words or none
-env -u SWITCHBOARD_DB_URL SWITCHBOARD_DATA_DIR="$work/data" SWITCHBOARD_CDS=record \
+# env -i: only what the JVM needs; the application's settings are all at their defaults (embedded H2 in $work/data)
+env -i PATH="$PATH" HOME="$work" TMPDIR="$work" LANG="${LANG:-C.UTF-8}" JAVA="${JAVA:-}" JAVA_HOME="${JAVA_HOME:-}" \
+    JAVA_OPTS="${JAVA_OPTS:-}" SWITCHBOARD_CDS_DIR="${SWITCHBOARD_CDS_DIR:-}" \
+    SWITCHBOARD_DATA_DIR="$work/data" SWITCHBOARD_CDS=record \
     sh "$here/start.sh" "$jar" $addlibs --prebootcommandfile "$here/pre-boot.asadmin" \
     --postbootcommandfile "$here/post-boot-h2.asadmin" --deploy "$war" --contextroot / --port 28080 --autobindhttp \
     --nohazelcast --disablephonehome --rootdir "$work/root" > "$work/log" 2>&1 &
