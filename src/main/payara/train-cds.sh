@@ -26,7 +26,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 addlibs=
 [ -n "$driver" ] && addlibs="--addlibs $driver"
-say "training $archive (one start of the WAR, ~1 min)"
+say "training $archive (one start of the WAR on a throw-away database, 1-4 min)"
 started=$(date +%s)
 # shellcheck disable=SC2086 # addlibs is two words or none
 # env -i: only what the JVM needs; the application's settings are all at their defaults (embedded H2 in $work/data)
