@@ -17,7 +17,7 @@
 # needs more than that, so a run with e.g. 30 gives their warm figures), SERVER (payara, wildfly or liberty: which
 # server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them; WildFly with its Undertow adapter, Liberty on the standard API),
 # BENCH_OUT (target/bench: results, logs, built references), SB_JVM_OPTIONS (an argfile of JVM options for Payara Micro, default src/main/payara/jvm.options; none: no file),
-# FIRST_TIMEOUT (180: seconds a start may take), SB_WAR (Payara: the WAR to deploy, default target/switchboard.war), SB_PORT (8090), SB_DB (sb_bench: the database it drops and makes), HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
+# FIRST_TIMEOUT (180: seconds a start may take), SB_WAR (Payara: the WAR to deploy, default target/switchboard.war), SB_PORT (8090), SB_DB (sb_bench: Switchboard's PostgreSQL database, made afresh for each start unless KEEP_DB=1 and it exists), SB_CDS (auto: Payara starts with the build's ahead-of-time cache, as `mvn -Prun` does; off: without), HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
 # cluster (Payara, PostgreSQL and Redis only): CLUSTER_CONNS (1000), CLUSTER_RATES (= RATES), CLUSTER_WARMUP (20 s
 # at the measured rate before each window), BENCH_REDIS_URL (redis://127.0.0.1:6379; a key prefix of this run's own).
 # balancer, failover: three instances (ports SB_PORT..SB_PORT+2) with the default cluster.heartbeat.* settings;
@@ -40,9 +40,9 @@ SB_JAVA=${SB_JAVA:-java}
 JVM_OPTIONS=@${SB_JVM_OPTIONS:-$ROOT/src/main/payara/jvm.options}; [ "${SB_JVM_OPTIONS:-}" = none ] && JVM_OPTIONS=
 JCMD=jcmd; [ -x "$(dirname "$(command -v "$SB_JAVA")")/jcmd" ] && JCMD="$(dirname "$(command -v "$SB_JAVA")")/jcmd"
 SB_PORT=${SB_PORT:-8090}
+SB_DB=${SB_DB:-sb_bench}
 SERVER=${SERVER:-payara}
 SB_PASSWORD=bench-admin-password
-SB_DB=${SB_DB:-sb_bench}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/results-$STAMP.jsonl
 mkdir -p "$OUT/refs" "$OUT/logs"
@@ -94,14 +94,26 @@ start_ref() {
   sleep 3
 }
 
+# The ahead-of-time cache `mvn -Prun` makes and uses (README "Start-up"): made by one training run with the JVM and
+# options the server gets (the JVM refuses a cache made with others), once per JVM and Payara jar; nothing before JDK 25
+train_cache() {
+  [ "$SERVER" = payara ] && [ "${SB_CDS:-auto}" != off ] || return 0
+  JAVA="$SB_JAVA" JAVA_OPTS="-XX:ActiveProcessorCount=1 $JVM_OPTIONS ${SB_JAVA_OPTS:-}" SWITCHBOARD_CDS_DIR="$ROOT/target/cds" \
+    taskset -c "$SERVER_CPU" sh "$ROOT/src/main/payara/train-cds.sh" "$ROOT/target/runtime/payara-micro.jar" \
+    "${SB_WAR:-$ROOT/target/switchboard.war}" "$ROOT/target/runtime/postgresql.jar"
+}
+
 start_switchboard() {
   local S=$OUT/switchboard
+  train_cache
   rm -rf "$S"; mkdir -p "$S"
   local db=${DB:-}
   if [ -z "$db" ]; then pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && db=postgres || db=h2; fi
   local postboot=$ROOT/src/main/payara/post-boot-h2.asadmin
   if [ "$db" = postgres ]; then
-    psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $SB_DB" -c "CREATE DATABASE $SB_DB" postgres
+    if [ -z "${KEEP_DB:-}" ] || ! psql -q -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw "$SB_DB"; then
+      psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $SB_DB" -c "CREATE DATABASE $SB_DB" postgres
+    fi
     export SWITCHBOARD_DB_URL=jdbc:postgresql://127.0.0.1:5432/$SB_DB SWITCHBOARD_DB_USER=postgres SWITCHBOARD_DB_PASSWORD=
     postboot=$ROOT/src/main/payara/post-boot-postgres.asadmin
   fi
@@ -111,8 +123,10 @@ start_switchboard() {
      UPLOAD_MAX_FILE_BYTES=8589934592 UPLOAD_MAX_SESSIONS_PER_USER=64
   case $SERVER in
     payara)
-      (cd "$S" && exec taskset -c "$SERVER_CPU" "$SB_JAVA" -XX:ActiveProcessorCount=1 $JVM_OPTIONS ${SB_JAVA_OPTS:-} \
-         -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
+      # as `mvn -Prun` starts it: src/main/payara/start.sh with the build's ahead-of-time cache (SB_CDS=off: without)
+      (cd "$S" && JAVA="$SB_JAVA" JAVA_OPTS="-XX:ActiveProcessorCount=1 $JVM_OPTIONS ${SB_JAVA_OPTS:-}" SWITCHBOARD_CDS=${SB_CDS:-auto} \
+         SWITCHBOARD_CDS_DIR="$ROOT/target/cds" exec taskset -c "$SERVER_CPU" sh "$ROOT/src/main/payara/start.sh" \
+         "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
          --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$postboot" \
          --deploy "${SB_WAR:-$ROOT/target/switchboard.war}" --contextroot / \
          --port "$SB_PORT" --nohazelcast --disablephonehome --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
@@ -147,8 +161,12 @@ start_switchboard() {
   log "switchboard pid=${PID[switchboard]} db=$db"
   local first
   first=$(bench_java first-connection "127.0.0.1:$SB_PORT" "$SB_PASSWORD" launchedAtMs="$LAUNCHED_MS" timeoutSeconds="${FIRST_TIMEOUT:-180}")
+  # the CPU the server used until then: on one core the launch's wall time when nothing else runs, and a figure other
+  # processes on a shared machine do not stretch
+  local cpu
+  cpu=$(awk -v t="$(ticks "${PID[switchboard]}")" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}')
   sleep 5
-  record "$(echo "$first" | sed "s/}\$/,\"server\":\"switchboard\",\"container\":\"$SERVER\",\"db\":\"$db\",\"idleRssKiB\":$(rss_kb "${PID[switchboard]}")}/")"
+  record "$(echo "$first" | sed "s/}\$/,\"server\":\"switchboard\",\"container\":\"$SERVER\",\"db\":\"$db\",\"serverCpuSeconds\":$cpu,\"idleRssKiB\":$(rss_kb "${PID[switchboard]}")}/")"
 }
 
 stop() {
