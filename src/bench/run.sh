@@ -247,7 +247,7 @@ heap() {
     "$dir/histogram-0.txt" "$dir/histogram-$n.txt" | sort -rn | head -41 > "$dir/per-connection.txt"
   local live nmt
   live=$(awk '/TOTAL/ { printf "%.0f", $1 }' "$dir/per-connection.txt")
-  nmt=$(awk '/^Total:/ { for (i = 1; i <= NF; i++) if ($i ~ /^committed=/) { sub(/^committed=[0-9]+KB/, "", $i); gsub(/[^0-9+-]/, "", $i); print $i; exit } }' "$dir/nmt-diff.txt")
+  nmt=$(awk '/^Total:/ { for (i = 1; i <= NF; i++) if ($i ~ /^committed=/) { v = $(i + 1); gsub(/[^0-9+-]/, "", v); print v; exit } }' "$dir/nmt-diff.txt")
   record "{\"scenario\":\"heap\",\"server\":\"switchboard\",\"conns\":$n,\"liveHeapPerConnB\":$live,\"serverOpen\":$open,\"rssPerConnKiB\":$(( (rss1 - rss0) / open )),\"rssAfterFullGcPerConnKiB\":$(( (rss2 - rss0) / open )),\"nmtCommittedPerConnKiB\":$(( ${nmt:-0} / open )),\"threadsBefore\":$threads0,\"threadsWithConns\":$threads1,$(grep -o '"open":[0-9]*' "$dir/wsbench.json" || echo '"open":0')}"
   log "heap: $dir/per-connection.txt"
   cat "$dir/per-connection.txt" >&2
