@@ -17,7 +17,9 @@
 # needs more than that, so a run with e.g. 30 gives their warm figures), SERVER (payara, wildfly or liberty: which
 # server runs the WAR; the last two as `mvn -Pwildfly|-Pliberty` configures them; WildFly with its Undertow adapter, Liberty on the standard API),
 # BENCH_OUT (target/bench: results, logs, built references), SB_JVM_OPTIONS (an argfile of JVM options for Payara Micro, default src/main/payara/jvm.options; none: no file),
-# FIRST_TIMEOUT (180: seconds a start may take), SB_WAR (Payara: the WAR to deploy, default target/switchboard.war), SB_PORT (8090), SB_DB (sb_bench: Switchboard's PostgreSQL database, made afresh for each start unless KEEP_DB=1 and it exists), SB_CDS (auto: Payara starts with the build's ahead-of-time cache, as `mvn -Prun` does; off: without), HEAP_CONNS (10000: the heap scenario's idle connections), SB_JAVA (the java that runs Payara Micro; default java).
+# FIRST_TIMEOUT (180: seconds a start may take), SB_WAR (Payara: the WAR to deploy, default target/switchboard.war), SB_PORT (8090), SB_DB (sb_bench: Switchboard's PostgreSQL database, made afresh for each start unless KEEP_DB=1 and it exists), SB_CDS (auto: Payara starts with the build's ahead-of-time cache, as `mvn -Prun` does; off: without), HEAP_CONNS (10000: the heap scenario's idle connections), HEAP_WAIT (120: seconds it waits for them to connect), SB_JAVA (the java that runs Payara Micro; default java),
+# SB_PAYARA_JAR (the payara-micro.jar to run, default target/runtime/payara-micro.jar, the build's payara.version;
+# e.g. ~/.m2/repository/fish/payara/extras/payara-micro/7.2025.1/payara-micro-7.2025.1.jar, which wants SB_JAVA of JDK 21+).
 # cluster (Payara, PostgreSQL and Redis only): CLUSTER_CONNS (1000), CLUSTER_RATES (= RATES), CLUSTER_WARMUP (20 s
 # at the measured rate before each window), BENCH_REDIS_URL (redis://127.0.0.1:6379; a key prefix of this run's own).
 # balancer, failover: three instances (ports SB_PORT..SB_PORT+2) with the default cluster.heartbeat.* settings;
@@ -36,6 +38,8 @@ REFS=${REFS:-"node-ws go go-nocoal jetty vertx"}
 SCENARIOS=${*:-startup fanout idle rtc upload workflow search}
 HEAP_CONNS=${HEAP_CONNS:-10000}
 SB_JAVA=${SB_JAVA:-java}
+# the Payara Micro that runs the WAR: the build's (pom.xml payara.version, -Dpayara.version=...), or any other jar
+PAYARA_JAR=${SB_PAYARA_JAR:-$ROOT/target/runtime/payara-micro.jar}
 # Payara Micro's JVM options, as the run profile and the image use them (SB_JVM_OPTIONS=none: the JVM's defaults)
 JVM_OPTIONS=@${SB_JVM_OPTIONS:-$ROOT/src/main/payara/jvm.options}; [ "${SB_JVM_OPTIONS:-}" = none ] && JVM_OPTIONS=
 JCMD=jcmd; [ -x "$(dirname "$(command -v "$SB_JAVA")")/jcmd" ] && JCMD="$(dirname "$(command -v "$SB_JAVA")")/jcmd"
@@ -64,8 +68,13 @@ build() {
     local goal=package; [ "$SERVER" = payara ] || goal=pre-integration-test
     (cd "$ROOT" && mvn -q -B -DskipTests $goal && mvn -q -B dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$OUT/cp.txt")
-    want fanout || want idle || { BENCH_CP="$ROOT/target/test-classes:$(cat "$OUT/cp.txt")"; return 0; }  # no reference hub needed
+    want fanout || want idle || want heap || { BENCH_CP="$ROOT/target/test-classes:$(cat "$OUT/cp.txt")"; return 0; }  # no reference hub needed
     command -v go >/dev/null || { log "installing Debian's Go and gorilla/websocket"; apt-get install -y --no-install-recommends golang-go golang-github-gorilla-websocket-dev >/dev/null; }
+    if ! want fanout && ! want idle; then  # heap: the load generator only
+      rm -rf "$OUT/refs/go-loadgen"; cp -r "$SHARED/go-loadgen" "$OUT/refs/go-loadgen"; chmod -R u+w "$OUT/refs/go-loadgen"
+      sh "$OUT/refs/go-loadgen/build.sh"
+      BENCH_CP="$ROOT/target/test-classes:$(cat "$OUT/cp.txt")"; return 0
+    fi
     for d in go-gorilla go-loadgen node-ws java-jetty java-vertx; do
       rm -rf "$OUT/refs/$d"; cp -r "$SHARED/$d" "$OUT/refs/$d"; chmod -R u+w "$OUT/refs/$d"
     done
@@ -99,7 +108,7 @@ start_ref() {
 train_cache() {
   [ "$SERVER" = payara ] && [ "${SB_CDS:-auto}" != off ] || return 0
   JAVA="$SB_JAVA" JAVA_OPTS="-XX:ActiveProcessorCount=1 $JVM_OPTIONS ${SB_JAVA_OPTS:-}" SWITCHBOARD_CDS_DIR="$ROOT/target/cds" \
-    taskset -c "$SERVER_CPU" sh "$ROOT/src/main/payara/train-cds.sh" "$ROOT/target/runtime/payara-micro.jar" \
+    taskset -c "$SERVER_CPU" sh "$ROOT/src/main/payara/train-cds.sh" "$PAYARA_JAR" \
     "${SB_WAR:-$ROOT/target/switchboard.war}" "$ROOT/target/runtime/postgresql.jar"
 }
 
@@ -126,7 +135,7 @@ start_switchboard() {
       # as `mvn -Prun` starts it: src/main/payara/start.sh with the build's ahead-of-time cache (SB_CDS=off: without)
       (cd "$S" && JAVA="$SB_JAVA" JAVA_OPTS="-XX:ActiveProcessorCount=1 $JVM_OPTIONS ${SB_JAVA_OPTS:-}" SWITCHBOARD_CDS=${SB_CDS:-auto} \
          SWITCHBOARD_CDS_DIR="$ROOT/target/cds" exec taskset -c "$SERVER_CPU" sh "$ROOT/src/main/payara/start.sh" \
-         "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
+         "$PAYARA_JAR" --addlibs "$ROOT/target/runtime/postgresql.jar" \
          --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$postboot" \
          --deploy "${SB_WAR:-$ROOT/target/switchboard.war}" --contextroot / \
          --port "$SB_PORT" --nohazelcast --disablephonehome --rootdir "$S/root") > "$OUT/logs/switchboard.log" 2>&1 &
@@ -230,7 +239,9 @@ heap() {
   rss0=$(rss_kb "$pid"); threads0=$(ls /proc/"$pid"/task | wc -l)
   taskset -c "$LOAD_CPU" "$OUT/refs/go-loadgen/wsbench" -url "$url" -conns "$n" -idle -parallel 100 > "$dir/wsbench.json" 2>&1 &
   local lg=$!
-  for _ in $(seq 1 240); do grep -q '"mode"' "$dir/wsbench.json" && break; sleep 0.5; done
+  # until the storm has ended (wsbench prints its result), at most HEAP_WAIT seconds: on a loaded machine a histogram
+  # taken while handshakes are still in flight counts their objects too
+  for _ in $(seq 1 $(( ${HEAP_WAIT:-120} * 2 ))); do grep -q '"mode"' "$dir/wsbench.json" && break; sleep 0.5; done
   sleep 8
   local rss1 threads1 rss2
   rss1=$(rss_kb "$pid"); threads1=$(ls /proc/"$pid"/task | wc -l)
@@ -250,7 +261,7 @@ heap() {
     "$dir/histogram-0.txt" "$dir/histogram-$n.txt" | sort -rn | head -41 > "$dir/per-connection.txt"
   local live nmt
   live=$(awk '/TOTAL/ { printf "%.0f", $1 }' "$dir/per-connection.txt")
-  nmt=$(awk '/^Total:/ { for (i = 1; i <= NF; i++) if ($i ~ /^committed=/) { sub(/^committed=[0-9]+KB/, "", $i); gsub(/[^0-9+-]/, "", $i); print $i; exit } }' "$dir/nmt-diff.txt")
+  nmt=$(awk '/^Total:/ { for (i = 1; i <= NF; i++) if ($i ~ /^committed=/) { v = $(i + 1); gsub(/[^0-9+-]/, "", v); print v; exit } }' "$dir/nmt-diff.txt")
   record "{\"scenario\":\"heap\",\"server\":\"switchboard\",\"conns\":$n,\"liveHeapPerConnB\":$live,\"serverOpen\":$open,\"rssPerConnKiB\":$(( (rss1 - rss0) / open )),\"rssAfterFullGcPerConnKiB\":$(( (rss2 - rss0) / open )),\"nmtCommittedPerConnKiB\":$(( ${nmt:-0} / open )),\"threadsBefore\":$threads0,\"threadsWithConns\":$threads1,$(grep -o '"open":[0-9]*' "$dir/wsbench.json" || echo '"open":0')}"
   log "heap: $dir/per-connection.txt"
   cat "$dir/per-connection.txt" >&2
@@ -290,8 +301,8 @@ start_member() {
      SWITCHBOARD_ADVERTISED_ADDRESS=127.0.0.1 SWITCHBOARD_ADVERTISED_PORT=$port \
      WORKSPACE_RATE_LIMIT_PER_SECOND=1000000 WORKSPACE_RATE_LIMIT_BURST=1000000 RTC_RATE_LIMIT_PER_SECOND=1000000 \
      CLUSTER_ENGINE=$engine CLUSTER_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379} CLUSTER_REDIS_PREFIX=$CLUSTER_PREFIX \
-     && exec taskset -c "$cpus" java -XX:ActiveProcessorCount="$ncpu" ${SB_JAVA_OPTS:-} \
-       -jar "$ROOT/target/runtime/payara-micro.jar" --addlibs "$ROOT/target/runtime/postgresql.jar" \
+     && exec taskset -c "$cpus" "$SB_JAVA" -XX:ActiveProcessorCount="$ncpu" ${SB_JAVA_OPTS:-} \
+       -jar "$PAYARA_JAR" --addlibs "$ROOT/target/runtime/postgresql.jar" \
        --prebootcommandfile "$ROOT/src/main/payara/pre-boot.asadmin" --postbootcommandfile "$ROOT/src/main/payara/post-boot-postgres.asadmin" \
        --deploy "$ROOT/target/switchboard.war" --contextroot / \
        --port "$port" --nohazelcast --disablephonehome --rootdir "$S/root") >> "$OUT/logs/member-$port.log" 2>&1 &
