@@ -12,10 +12,11 @@ import java.util.zip.Inflater;
  * bound on what they may inflate to.
  *
  * <p>A {@link Deflater} holds some 300 KB of native memory, so there is none per connection: a small pool
- * ({@link #POOL} of them at most, made when first needed) serves every compression, each reset after use. An
- * {@link Inflater} keeps the client's 32 KiB window between messages (the client may take over context), so a
- * connection that sends compressed messages has one of its own, made when the first compressed message arrives, and
- * given back at once after each message when the client promised no context takeover.</p>
+ * ({@link #POOL} of them at most, made when first needed) serves every compression, each reset after use. A
+ * connection inflates with an {@link Inflater} of its own (a message may come in fragments, between other
+ * connections' frames), made when a compressed message begins; when the client takes over context it must keep its
+ * 32 KiB window between messages, else it is given back after each message (the server's answer asks every client for
+ * no context takeover: {@link PerMessageDeflate}).</p>
  */
 public final class Deflate {
 

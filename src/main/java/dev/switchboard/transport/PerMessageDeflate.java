@@ -2,7 +2,6 @@ package dev.switchboard.transport;
 
 import jakarta.websocket.Extension;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +19,11 @@ import java.util.Set;
  * (15 bits), and output made with it may refer back further than a smaller window the client keeps. A
  * {@code server_max_window_bits=15} is answered with the same value (section 7.1.2.1 requires the parameter back).
  * {@code client_max_window_bits} is only a hint that the client could use a smaller window; it is not answered, so
- * the client uses up to 15 bits, which {@link java.util.zip.Inflater} always reads. {@code client_no_context_takeover}
- * is answered when offered (the server then keeps no inflater between the client's messages).</p>
+ * the client uses up to 15 bits, which {@link java.util.zip.Inflater} always reads. The answer always carries
+ * {@code client_no_context_takeover} too, offered or not (section 7.1.1.2 lets a server add it): the client then
+ * starts every message afresh, and the server keeps no inflater (a 32 KiB window and more, native) between a
+ * connection's messages; browsers offer context takeover, and holding a window per connection that ever sent a
+ * compressed message would cost more than the idle connection itself.</p>
  */
 public final class PerMessageDeflate {
 
@@ -40,7 +42,8 @@ public final class PerMessageDeflate {
     }
 
     /**
-     * An accepted offer: the parameters of the answer, and whether the client keeps no context between its messages.
+     * An accepted offer: the parameters of the answer, and whether the client keeps no context between its messages
+     * (always, now: see above; kept so that the inflating side does not assume it).
      */
     public record Accepted(List<Extension.Parameter> response, boolean clientNoContextTakeover) {
 
@@ -56,6 +59,12 @@ public final class PerMessageDeflate {
             return b.toString();
         }
     }
+
+    /** The two answers there are: both no-context-takeover parameters, and server_max_window_bits=15 when asked. */
+    private static final Accepted PLAIN = new Accepted(List.of(new Parameter(SERVER_NO_CONTEXT_TAKEOVER, null),
+            new Parameter(CLIENT_NO_CONTEXT_TAKEOVER, null)), true);
+    private static final Accepted WITH_WINDOW = new Accepted(List.of(new Parameter(SERVER_NO_CONTEXT_TAKEOVER, null),
+            new Parameter(CLIENT_NO_CONTEXT_TAKEOVER, null), new Parameter(SERVER_MAX_WINDOW_BITS, "15")), true);
 
     private PerMessageDeflate() {
     }
@@ -79,7 +88,6 @@ public final class PerMessageDeflate {
     /** The answer to one offer, or empty when it cannot be honoured. */
     static Optional<Accepted> accept(List<Extension.Parameter> parameters) {
         Set<String> seen = new HashSet<>();
-        boolean clientNoContext = false;
         boolean serverWindow15 = false;
         for (Extension.Parameter p : parameters == null ? List.<Extension.Parameter>of() : parameters) {
             String name = p.getName();
@@ -97,7 +105,6 @@ public final class PerMessageDeflate {
                     if (value != null) {
                         return Optional.empty();
                     }
-                    clientNoContext = true;
                 }
                 case SERVER_MAX_WINDOW_BITS -> {
                     int bits = windowBits(value);
@@ -116,15 +123,7 @@ public final class PerMessageDeflate {
                 }
             }
         }
-        List<Extension.Parameter> response = new ArrayList<>(3);
-        response.add(new Parameter(SERVER_NO_CONTEXT_TAKEOVER, null));
-        if (clientNoContext) {
-            response.add(new Parameter(CLIENT_NO_CONTEXT_TAKEOVER, null));
-        }
-        if (serverWindow15) {
-            response.add(new Parameter(SERVER_MAX_WINDOW_BITS, "15"));
-        }
-        return Optional.of(new Accepted(List.copyOf(response), clientNoContext));
+        return Optional.of(serverWindow15 ? WITH_WINDOW : PLAIN);
     }
 
     /** 8 to 15 written without leading zeros (RFC 7692 section 7.1.2), else -1 (also for no value). */
