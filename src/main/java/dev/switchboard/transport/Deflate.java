@@ -11,8 +11,9 @@ import java.util.zip.Inflater;
  * on its own (the server never takes over context, {@link PerMessageDeflate}) and a client's messages inflated with a
  * bound on what they may inflate to.
  *
- * <p>A {@link Deflater} holds some 300 KB of native memory, so there is none per connection: a small pool
- * ({@link #POOL} of them at most, made when first needed) serves every compression, each reset after use. A
+ * <p>A {@link Deflater} holds some 256 KB of native memory (zlib, 15-bit window, default memory level), so there is
+ * none per connection: a small pool ({@link #POOL} of them at most, made when first needed) serves every
+ * compression, each reset after use. A
  * connection inflates with an {@link Inflater} of its own (a message may come in fragments, between other
  * connections' frames), made when a compressed message begins; when the client takes over context it must keep its
  * 32 KiB window between messages, else it is given back after each message (the server's answer asks every client for

@@ -181,6 +181,7 @@ class CompressionIT {
     void anOfferIsAnsweredInTheHandshake() throws IOException {
         try (RawWebSocket raw = join(name("offer"), true)) {
             String answer = raw.handshake().headers().get("sec-websocket-extensions");
+            System.out.println("compression.answer server=" + AppServer.kind() + " extensions=" + answer);
             if (!negotiates()) {
                 assertNull(answer, "Liberty negotiates no extension");
                 return;
@@ -230,6 +231,8 @@ class CompressionIT {
             deflating.sendText(send("small"));
             Msg small = nextMessage(deflating);
             assertEquals("small", small.field("text"));
+            System.out.println("compression.small-message server=" + AppServer.kind() + " first=0x" + Integer.toHexString(small.first())
+                    + " payload=" + small.payload().length);
             if (AppServer.kind().equals("payara")) {
                 assertEquals(0x81, small.first(), "under websocket.compression.min-bytes: uncompressed");
             }
