@@ -105,8 +105,7 @@ public class Sockets {
      * (WildFly's Undertow, where its subsystem enables permessage-deflate). With {@code websocket.compression.enabled=false}
      * none, on every server.
      */
-    public Optional<List<Extension>> negotiatedExtensions(
-            List<Extension> requested) {
+    public Optional<List<Extension>> negotiatedExtensions(List<Extension> requested) {
         if (!compressionEnabled) {
             return Optional.of(List.of());
         }
