@@ -4,9 +4,13 @@ import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.InjectionTarget;
+import dev.switchboard.transport.Sockets;
+
+import jakarta.websocket.Extension;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Echoes the subprotocol {@code access_token.<jwt>} when the client carried its token that way (browsers can
@@ -17,6 +21,9 @@ import java.util.List;
  * metadata, as long as the connection lives: about 3.5 KB of heap per idle connection on Payara, and CPU on every
  * handshake. Endpoints have no {@code @PreDestroy} and inject only application-scoped beans and configuration
  * values, so nothing needs the creational context once the instance is injected.
+ *
+ * <p>Extensions (permessage-deflate) are what the transport accepts ({@link Sockets#negotiatedExtensions}); where it
+ * leaves them to the container, the container's own negotiation.</p>
  */
 public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -42,6 +49,19 @@ public class HandshakeConfigurator extends ServerEndpointConfig.Configurator {
         target.inject(endpoint, context);
         target.postConstruct(endpoint);
         return endpoint;
+    }
+
+    private volatile Sockets sockets;
+
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        Sockets s = sockets;
+        if (s == null) {
+            s = CDI.current().select(Sockets.class).get();
+            sockets = s;
+        }
+        Optional<List<Extension>> own = s.negotiatedExtensions(requested);
+        return own.isPresent() ? own.get() : super.getNegotiatedExtensions(installed, requested);
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.switchboard.transport;
 
+import jakarta.websocket.Extension;
 import jakarta.websocket.Session;
+
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A WebSocket container's fast paths, chosen once at start-up by {@link Sockets}: what the standard
@@ -22,6 +26,14 @@ public interface ContainerAdapter {
     /** The client's network address, if the container tells it; {@code null} otherwise (the standard API does not). */
     default String clientAddress(Session session) {
         return null;
+    }
+
+    /**
+     * The extensions to accept from a client's offer (the handshake configurator's answer), or empty to leave it to
+     * the container (which negotiates what it has installed, or nothing).
+     */
+    default Optional<List<Extension>> negotiatedExtensions(List<Extension> requested) {
+        return Optional.empty();
     }
 
     /** The adapter's name for the start-up log and metrics. */

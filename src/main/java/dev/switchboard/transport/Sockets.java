@@ -11,8 +11,12 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.websocket.Extension;
 import jakarta.websocket.Session;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Makes the hub's transport for a WebSocket session, with the configured write timeout, through the container
@@ -74,12 +78,22 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.undertow.shared-frames", defaultValue = "true")
     boolean undertowSharedFrames;
 
+    /** permessage-deflate (RFC 7692): see {@link PerMessageDeflate} and README "Configuration". */
+    @Inject
+    @ConfigProperty(name = "websocket.compression.enabled", defaultValue = "true")
+    boolean compressionEnabled;
+
+    /** Messages whose UTF-8 text is shorter than this go out uncompressed (valid under the extension, per message). */
+    @Inject
+    @ConfigProperty(name = "websocket.compression.min-bytes", defaultValue = "1024")
+    int compressionMinBytes;
+
     private ContainerAdapter adapter = ContainerAdapter.STANDARD;
 
     @PostConstruct
     void chooseAdapter() {
         adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), new TyrusAdapter.Switches(fastUnmask,
-                        skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes))
+                        skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes), compression())
                 .or(() -> UndertowAdapter.ifPresent(Sockets.class.getClassLoader(), undertowSharedFrames))
                 .orElse(ContainerAdapter.STANDARD);
     }
@@ -87,6 +101,23 @@ public class Sockets {
     /** The container adapter in use. */
     public ContainerAdapter adapter() {
         return adapter;
+    }
+
+    private PerMessageDeflate.Settings compression() {
+        return compressionEnabled ? new PerMessageDeflate.Settings(true, Math.max(0, compressionMinBytes))
+                : PerMessageDeflate.Settings.OFF;
+    }
+
+    /**
+     * The WebSocket extensions to accept from a handshake's offer, or empty for the container's own negotiation
+     * (WildFly's Undertow, where its subsystem enables permessage-deflate). With {@code websocket.compression.enabled=false}
+     * none, on every server.
+     */
+    public Optional<List<Extension>> negotiatedExtensions(List<Extension> requested) {
+        if (!compressionEnabled) {
+            return Optional.of(List.of());
+        }
+        return adapter.negotiatedExtensions(requested);
     }
 
     /** Runs work that must not hold a socket's reader thread (database queries, long answers). */

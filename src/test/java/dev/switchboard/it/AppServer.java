@@ -121,6 +121,14 @@ public abstract class AppServer implements AutoCloseable {
         return Path.of(System.getProperty("it.war", "target/switchboard.war")).toAbsolutePath();
     }
 
+    /** The server's JVM and its children (WildFly's standalone.sh runs the JVM as a child), for CPU figures. */
+    public java.util.List<ProcessHandle> processes() {
+        java.util.List<ProcessHandle> all = new java.util.ArrayList<>();
+        all.add(process.toHandle());
+        process.descendants().forEach(all::add);
+        return all;
+    }
+
     /** Changes or removes (null) an environment variable for the next {@link #start()}. */
     public AppServer env(String key, String value) {
         if (value == null) {

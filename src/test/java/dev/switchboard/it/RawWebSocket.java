@@ -124,7 +124,23 @@ public final class RawWebSocket implements AutoCloseable {
         return line.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** One frame from the server with its whole first byte: FIN, the three RSV bits (RSV1 = 0x40) and the opcode. */
+    public record Bits(int first, byte[] payload) {
+        public boolean rsv1() {
+            return (first & 0x40) != 0;
+        }
+
+        public int opcode() {
+            return first & 0x0f;
+        }
+    }
+
     public Frame readFrame() throws IOException {
+        Bits b = readBits();
+        return new Frame(b.opcode(), b.payload());
+    }
+
+    public Bits readBits() throws IOException {
         int b0 = in.readUnsignedByte();
         int b1 = in.readUnsignedByte();
         long length = b1 & 0x7f;
@@ -138,7 +154,7 @@ public final class RawWebSocket implements AutoCloseable {
         if (b0 == 0x81) { // a whole text frame (FIN, opcode 1)
             ReceivedFrames.record(path, test, new String(payload, StandardCharsets.UTF_8));
         }
-        return new Frame(b0 & 0x0f, payload);
+        return new Bits(b0, payload);
     }
 
     public void sendText(String text) throws IOException {

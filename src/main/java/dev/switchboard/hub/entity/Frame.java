@@ -32,8 +32,9 @@ public final class Frame {
     }
 
     /**
-     * A transport's own encoded form of this frame (for instance the finished RFC 6455 bytes), made by the first
-     * connection that asks and shared by every other: one adapter serves a server, so one slot is enough. The hub
+     * A transport's own encoded form of this frame (for instance the finished RFC 6455 bytes, or an object holding
+     * several forms of them, such as plain and compressed), made by the first connection that asks and shared by every
+     * other: one adapter serves a server, so one slot is enough. The hub
      * never builds wire bytes itself; callers must not change what they get.
      */
     @SuppressWarnings("unchecked")

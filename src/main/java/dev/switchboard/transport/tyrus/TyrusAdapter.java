@@ -2,9 +2,12 @@ package dev.switchboard.transport.tyrus;
 
 import dev.switchboard.transport.ContainerAdapter;
 import dev.switchboard.transport.FrameWriter;
+import dev.switchboard.transport.PerMessageDeflate;
 
+import jakarta.websocket.Extension;
 import jakarta.websocket.Session;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -15,7 +18,8 @@ import java.util.logging.Logger;
  * without an idle timeout ({@link TyrusIdleTimer}), finished frames written once per broadcast through Tyrus's
  * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}), and
  * what the container keeps of the handshake let go of once the connection is open ({@link HandshakeRelease}), and
- * Payara's byte-counting probe taken off upgraded connections ({@link ByteProbes}).
+ * Payara's byte-counting probe taken off upgraded connections ({@link ByteProbes}), and permessage-deflate, which
+ * Payara's Tyrus does not have ({@link TyrusDeflate}; {@code websocket.compression.*}).
  * Everything here reaches private fields of Tyrus and Grizzly; each piece falls back to the standard path by
  * itself, and logs once, when the running versions do not have what it expects.
  */
@@ -23,6 +27,7 @@ public final class TyrusAdapter implements ContainerAdapter {
 
     private static final Logger LOG = Logger.getLogger(TyrusAdapter.class.getName());
     private static final String TYRUS_SPI = "org.glassfish.tyrus.spi.Writer";
+    private static final String TYRUS_EXTENSIONS = "org.glassfish.tyrus.core.extension.ExtendedExtension";
 
     /** Which fast paths are on: each is a setting of its own ({@code switchboard.tyrus.*}, {@code switchboard.grizzly.*}). */
     public record Switches(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites,
@@ -30,26 +35,72 @@ public final class TyrusAdapter implements ContainerAdapter {
     }
 
     private final Switches on;
+    /** The compression settings, or {@link PerMessageDeflate.Settings#OFF} when Tyrus has no extension SPI. */
+    private final PerMessageDeflate.Settings compression;
 
-    private TyrusAdapter(Switches on) {
+    private TyrusAdapter(Switches on, PerMessageDeflate.Settings compression) {
         this.on = on;
+        this.compression = compression;
     }
 
     /** The adapter when Tyrus's SPI is visible to the application (Payara), else nothing. */
-    public static Optional<ContainerAdapter> ifPresent(ClassLoader loader, Switches on) {
+    public static Optional<ContainerAdapter> ifPresent(ClassLoader loader, Switches on, PerMessageDeflate.Settings compression) {
         try {
             Class.forName(TYRUS_SPI, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
             return Optional.empty();
         }
-        LOG.info(() -> "transport.adapter=tyrus " + on);
-        return Optional.of(new TyrusAdapter(on));
+        PerMessageDeflate.Settings deflate = compression;
+        if (compression.enabled()) {
+            try {
+                Class.forName(TYRUS_EXTENSIONS, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.info("tyrus.permessage-deflate unavailable (no extension SPI): " + e);
+                deflate = PerMessageDeflate.Settings.OFF;
+            }
+        }
+        PerMessageDeflate.Settings chosen = deflate;
+        LOG.info(() -> "transport.adapter=tyrus " + on + " " + chosen);
+        return Optional.of(new TyrusAdapter(on, chosen));
+    }
+
+    /**
+     * permessage-deflate when the client offers it acceptably ({@link PerMessageDeflate#negotiate}): a new
+     * {@link TyrusDeflate} for the connection, carrying its answer; otherwise no extension at all.
+     */
+    @Override
+    public Optional<List<Extension>> negotiatedExtensions(List<Extension> requested) {
+        if (!compression.enabled()) {
+            return Optional.of(List.of());
+        }
+        return Optional.of(PerMessageDeflate.negotiate(requested)
+                .<List<Extension>>map(a -> List.of(new TyrusDeflate(a, compression.minBytes())))
+                .orElse(List.of()));
+    }
+
+    /** The session's own permessage-deflate extension, if it negotiated one. */
+    private static TyrusDeflate deflate(Session session) {
+        List<Extension> negotiated = session.getNegotiatedExtensions();
+        if (negotiated != null) {
+            for (Extension e : negotiated) {
+                if (e instanceof TyrusDeflate d) {
+                    return d;
+                }
+            }
+        }
+        return null;
     }
 
     @Override
     public void opened(Session session) {
         // always: the frame checks (RFC 6455 masking, each endpoint's limit before buffering) are not optional
         TyrusInput.install(session, on.fastUnmask());
+        if (compression.enabled()) {
+            TyrusDeflate d = deflate(session);
+            if (d != null) {
+                d.attach(session);
+            }
+        }
         if (on.skipIdleTimer()) {
             TyrusIdleTimer.skipWhenUnused(session);
         }
@@ -66,8 +117,10 @@ public final class TyrusAdapter implements ContainerAdapter {
         if (!on.rawFrames()) {
             return null;
         }
+        // one encoding per broadcast, shared by every connection: plain, and compressed for those that negotiated it
+        int minBytes = compression.enabled() && deflate(session) != null ? compression.minBytes() : Integer.MAX_VALUE;
         return TyrusWire.of(session, on.directWrites())
-                .<FrameWriter>map(TyrusFrames::new)
+                .<FrameWriter>map(w -> new TyrusFrames(w, minBytes))
                 .orElse(null);
     }
 

@@ -21,8 +21,9 @@ import java.util.logging.Logger;
  * <p>The writer is reached through private fields of Tyrus ({@code TyrusRemoteEndpoint.webSocket},
  * {@code TyrusWebSocket.protocolHandler}, {@code ProtocolHandler.writer}) and Tyrus's own SPI types. On any other
  * container or Tyrus version, or with {@code switchboard.tyrus.raw-frames=false}, {@link #of} finds nothing and the
- * standard API is used. Only unfragmented, uncompressed text frames are written this way (an uncompressed frame is
- * valid under permessage-deflate too); control frames and closes still go through Tyrus, and its writer keeps every
+ * standard API is used. Only unfragmented text frames are written this way, uncompressed or, for a connection with
+ * permessage-deflate, compressed once per broadcast ({@link WireFrames.Shared}; an uncompressed frame is valid under
+ * the extension too); control frames and closes still go through Tyrus, and its writer keeps every
  * frame whole and in order. Below Tyrus's writer, on plain connections, frames go straight to Grizzly's write queue
  * ({@link GrizzlyWire}).</p>
  */
