@@ -61,6 +61,19 @@ final class FaultSocket implements AutoCloseable {
 
     /** @param receiveBuffer > 0 shrinks the socket's receive window; @param read false: never read after the upgrade */
     static FaultSocket open(int port, String pathAndQuery, int receiveBuffer, boolean read) throws IOException {
+        return open(port, pathAndQuery, receiveBuffer, read, null);
+    }
+
+    /**
+     * With {@code listener} in place before the reader starts: it sees every whole text message from the first one
+     * on (the welcome, {@code connected}), for a client that connects while messages are already flowing.
+     */
+    static FaultSocket open(int port, String pathAndQuery, java.util.function.Consumer<Frame> listener) throws IOException {
+        return open(port, pathAndQuery, 0, true, listener);
+    }
+
+    private static FaultSocket open(int port, String pathAndQuery, int receiveBuffer, boolean read,
+                                    java.util.function.Consumer<Frame> listener) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -86,6 +99,7 @@ final class FaultSocket implements AutoCloseable {
             throw new IOException("handshake refused: " + statusLine);
         }
         socket.setSoTimeout(0);
+        ws.listener = listener;
         if (read) {
             Thread reader = new Thread(ws::readLoop, "fault-reader");
             reader.setDaemon(true);

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The fault suite: fuzzing, stalled clients and kill -9 rounds against real servers, with a report. The same code
+ * The fault suite: fuzzing, stalled clients, kill -9 rounds and the soak against real servers, with a report. The same code
  * runs small in the test command ({@code FaultSuiteIT}, behaviour only) and long from {@code src/faults/run.sh}
  * ({@code -Dfaults.mode=long}). Every part adds its figures to {@link #report} and what went wrong to
  * {@link #failures}; the IT fails on any failure, the long run prints them.
@@ -60,6 +60,11 @@ public final class FaultSuite {
         }
         Heap.gc(server);
         long heapBefore = Heap.used(server);
+        // -Dfaults.fuzz.heap-dumps=<dir>: the live heap before and after, for a look at what the fuzz left behind
+        String dumps = System.getProperty("faults.fuzz.heap-dumps");
+        if (dumps != null) {
+            Heap.dump(server, Path.of(dumps, "fuzz-before-" + System.currentTimeMillis() + ".hprof"));
+        }
         int logFrom = server.log().length();
 
         List<Fuzzer> fuzzers = new ArrayList<>();
@@ -105,6 +110,9 @@ public final class FaultSuite {
         }
         Heap.gc(server);
         long heapAfter = Heap.used(server);
+        if (dumps != null) {
+            Heap.dump(server, Path.of(dumps, "fuzz-after-" + System.currentTimeMillis() + ".hprof"));
+        }
         String histogram = Heap.histogram(server, 12);
         ServerLog.Scan scan = ServerLog.scan(server.log().substring(logFrom));
         for (String fault : scan.faults()) {
@@ -201,6 +209,10 @@ public final class FaultSuite {
 
     void stall(AppServer server) throws Exception {
         new Stall(this).run(server);
+    }
+
+    void soak(AppServer server) throws Exception {
+        new Soak(this).run(server);
     }
 
     /**

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class KillRounds {
 
-    private static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 64 * 1024;
     private final FaultSuite suite;
     private final boolean writeBehind = "write-behind".equals(System.getProperty("faults.chat-announce"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -346,7 +346,7 @@ final class KillRounds {
         return Files.exists(p) ? Files.readAllLines(p).size() : 0;
     }
 
-    private static JsonObject upload(FaultSocket ws, String type, String payload) throws Exception {
+    static JsonObject upload(FaultSocket ws, String type, String payload) throws Exception {
         ws.sendText("{\"type\":\"" + type + "\",\"payload\":" + payload + ",\"timestamp\":1}");
         while (true) {
             FaultSocket.Frame f = ws.next(60_000);
@@ -360,13 +360,13 @@ final class KillRounds {
         }
     }
 
-    private static String chunk(String session, int index, byte[] data) {
+    static String chunk(String session, int index, byte[] data) {
         int from = index * CHUNK;
         byte[] part = java.util.Arrays.copyOfRange(data, from, Math.min(data.length, from + CHUNK));
         return "{\"session_id\":\"" + session + "\",\"chunk_index\":" + index + ",\"data\":\"" + Base64.getEncoder().encodeToString(part) + "\"}";
     }
 
-    private static String sha256(byte[] data) throws Exception {
+    static String sha256(byte[] data) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
@@ -377,13 +377,13 @@ final class KillRounds {
         return json(r.body());
     }
 
-    private static JsonObject json(String text) {
+    static JsonObject json(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }
 
-    private static long service(AppServer server, String token, String body) {
+    static long service(AppServer server, String token, String body) {
         return json(Api.call(server, "POST", "/api/services", token, body)).getJsonNumber("id").longValue();
     }
 
