@@ -60,6 +60,27 @@ final class Heap {
         return out;
     }
 
+    /**
+     * Payara only: Tyrus sessions on the heap beyond the open connections, after a full GC, polled for up to 30 s
+     * (the server lets go of closed connections every few seconds); -1 on other servers. Closed connections that
+     * stay reachable keep their message buffers (see {@code transport.tyrus.ClosedRelease}).
+     */
+    static long closedSessionsLeft(AppServer server) throws Exception {
+        if (!AppServer.kind().equals("payara")) {
+            return -1;
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        long left;
+        do {
+            long sessions = classes(server).getOrDefault("org.glassfish.tyrus.core.TyrusSession", new long[1])[0];
+            left = Math.max(0, sessions - Soak.connections(server));
+            if (left > 0) {
+                Thread.sleep(1000);
+            }
+        } while (left > 0 && System.nanoTime() < deadline);
+        return left;
+    }
+
     /** {@code jcmd GC.heap_dump} of the live objects to {@code file} (an {@code .hprof}; it must not exist yet). */
     static void dump(AppServer server, Path file) throws Exception {
         Files.createDirectories(file.toAbsolutePath().getParent());

@@ -285,6 +285,10 @@ final class Soak {
             failures.add(open + " connections still open on the server 60 s after every client closed");
         }
         Sample after = sample(server, start, stableWindows);
+        long sessionsLeft = Heap.closedSessionsLeft(server);
+        if (sessionsLeft > 0) {
+            failures.add(sessionsLeft + " Tyrus sessions of closed connections still on the heap 30 s after they closed");
+        }
 
         ServerLog.Scan scan = ServerLog.scan(server.log().substring(logFrom));
         scan.faults().forEach(x -> failures.add("server log (soak): " + x));
@@ -304,6 +308,9 @@ final class Soak {
 
         report(samples, after, seconds, interval, subscribers, churners, rate, minLife, maxLife, sideRate, rssBound, heapBound,
                 stableExpected, stableMissing, stableDoubled, stableClosed, dmMissing, dmDoubled, scan);
+        if (sessionsLeft >= 0) {
+            suite.report.append(String.format("Tyrus sessions of closed connections left on the heap after the clients left: %d.%n%n", sessionsLeft));
+        }
         failures.stream().limit(30).forEach(f -> suite.failures.add("soak: " + f));
         if (failures.size() > 30) {
             suite.failures.add("soak: ... " + (failures.size() - 30) + " more");
@@ -480,7 +487,7 @@ final class Soak {
     }
 
     /** Open WebSocket connections, all dialects ({@code switchboard_connections}). */
-    private static long connections(AppServer server) {
+    static long connections(AppServer server) {
         long n = 0;
         for (String line : Api.get(server, "/metrics").body().split("\n")) {
             if (line.startsWith("switchboard_connections{")) {
