@@ -22,8 +22,11 @@ import java.util.logging.Logger;
  * <p>So every opened connection is noted here, and {@link #sweep} (every few seconds, off the socket threads) cuts
  * the handler's links to that state once the handler has closed ({@code closed}, set after Tyrus finished the close;
  * the handler reads {@code connection} only while open, and {@code buf} starts null and is made when needed): the
- * handler's {@code connection} and {@code buf}, and this application's own {@link TyrusInput}'s session. What is
- * left in the cache is Grizzly's and Catalina's recycled objects, a few hundred bytes each. Everything is reached
+ * handler's {@code connection} and {@code buf}, and this application's own {@link TyrusInput}'s session; at the
+ * sweep after the one that first saw it closed, so that no container thread is still inside its read loop. Only
+ * the handler is touched, which Tyrus makes anew for every upgrade and which no later connection uses, never the
+ * cached request (which Grizzly may have handed to a new connection meanwhile). What is left in the cache is
+ * Grizzly's and Catalina's recycled objects, a few hundred bytes each. Everything is reached
  * through private fields ({@link TyrusInternals}); when a version does not have what this expects, nothing is
  * noted and nothing changes (logged once).</p>
  */
@@ -41,6 +44,8 @@ final class ClosedRelease {
         final Session session;
         final Object handler;
         int sweepsClosing;
+        /** The handler was seen closed by an earlier sweep: released at the next one. */
+        boolean closedSeen;
 
         Open(Session session, Object handler) {
             this.session = session;
@@ -81,8 +86,14 @@ final class ClosedRelease {
             try {
                 Field closed = TyrusInternals.declared(o.handler, TyrusInternals.UPGRADE_HANDLER, "closed");
                 if (closed.getBoolean(o.handler)) {
-                    release(o.handler);
-                    OPEN.remove(o);
+                    // one sweep later, not at once: a container thread that was inside the handler's read loop
+                    // when it closed (it checks closed only between reads) has long left it by then
+                    if (o.closedSeen) {
+                        release(o.handler);
+                        OPEN.remove(o);
+                    } else {
+                        o.closedSeen = true;
+                    }
                 } else if (++o.sweepsClosing > MAX_SWEEPS_CLOSING) {
                     LOG.fine(() -> "tyrus.release-closed gave up on a handler that never closed session=" + o.session.getId());
                     OPEN.remove(o);
