@@ -1,7 +1,9 @@
 #!/bin/bash
-# Switchboard's fault suite, the long run: fuzzing of every dialect, stalled clients, kill -9 rounds (issue 17).
+# Switchboard's fault suite, the long run: fuzzing of every dialect, stalled clients, kill -9 rounds (issue 17),
+# and, on its own, the soak: an hour of fan-out at half the saturation rate with connections churning.
 #
 #   src/faults/run.sh [fuzz|stall|chat|kill|all ...]        (default: all)
+#   src/faults/run.sh soak                                  (one hour; not part of all)
 #
 # Builds the WAR and runs the same code as the test command's FaultSuiteIT (src/test/java/dev/switchboard/faults)
 # in its long mode, through failsafe against real servers (Payara Micro + the PostgreSQL the ITs use), then prints
@@ -9,15 +11,18 @@
 # Counts can be changed with FAULTS_OPTS, e.g. FAULTS_OPTS="-Dfaults.fuzz.frames=200000 -Dfaults.kill.rounds=5";
 # the keys (all faults.*): fuzz.frames (100000 per dialect), fuzz.connections (4 per dialect), flood.frames (20000),
 # stall.subscribers (1000), stall.messages (3000), stall.rate (50/s), stall.message-bytes (1024), kill.rounds (20),
-# seed (the fuzzer's; default: the time).
+# seed (the fuzzer's; default: the time); the soak's: soak.seconds (3600), soak.interval-seconds (60),
+# soak.subscribers (1000), soak.churners (100 of them), soak.rate (50/s), soak.churn.min-seconds (10),
+# soak.churn.max-seconds (60), soak.side-per-second (2), soak.keepalive-seconds (240), soak.rss-slope-mb-per-hour (64),
+# soak.heap-slope-mb-per-hour (16); fuzz.heap-dumps=<dir> keeps the server's heap before and after the fuzz (.hprof).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PARTS=()
 for p in "${@:-all}"; do
   case "$p" in
     all) PARTS+=(fuzz stall chat kill) ;;
-    fuzz|stall|chat|kill) PARTS+=("$p") ;;
-    *) echo "usage: $0 [fuzz|stall|chat|kill|all ...]" >&2; exit 2 ;;
+    fuzz|stall|chat|kill|soak) PARTS+=("$p") ;;
+    *) echo "usage: $0 [fuzz|stall|chat|kill|soak|all ...]" >&2; exit 2 ;;
   esac
 done
 LIST=$(IFS=,; echo "${PARTS[*]}")

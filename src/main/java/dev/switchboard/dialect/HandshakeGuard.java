@@ -81,6 +81,18 @@ public class HandshakeGuard extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (response.isCommitted()) {
+            // Not a request of its own: Payara Micro (Grizzly, Catalina) runs the request of an upgraded connection
+            // through the filters once more when the client breaks the connection off after the server closed the
+            // WebSocket (a stalled client closed 1013, then aborted), its 101 long sent. Passed on, it reached
+            // Tyrus's filter, which no longer saw a key (HandshakeRelease emptied the headers) and handed it to the
+            // default servlet, whose error page failed on the committed response (a WARNING with an
+            // IllegalStateException per connection); with the headers kept (release-handshake=false) HTTP workers
+            // were seen waiting in Tyrus's upgrade latch, most likely Tyrus upgrading the dead connection again.
+            // Nothing can be answered: stop here.
+            LOG.fine(() -> "ws.request.redispatched-after-commit path=\"" + printable(request.getRequestURI()) + "\"");
+            return;
+        }
         if (!upgradeAttempt(request)) {
             chain.doFilter(request, response);
             return;

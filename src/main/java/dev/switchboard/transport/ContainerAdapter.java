@@ -36,6 +36,10 @@ public interface ContainerAdapter {
         return Optional.empty();
     }
 
+    /** Called every few seconds off the socket threads: for what an adapter lets go of after connections closed. */
+    default void sweep() {
+    }
+
     /** The adapter's name for the start-up log and metrics. */
     String name();
 

@@ -73,6 +73,11 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.grizzly.drop-byte-probes", defaultValue = "true")
     boolean dropByteProbes;
 
+    /** Payara: see {@link TyrusAdapter}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.tyrus.release-closed", defaultValue = "true")
+    boolean releaseClosed;
+
     /** WildFly: see {@link UndertowAdapter}. */
     @Inject
     @ConfigProperty(name = "switchboard.undertow.shared-frames", defaultValue = "true")
@@ -88,14 +93,20 @@ public class Sockets {
     @ConfigProperty(name = "websocket.compression.min-bytes", defaultValue = "1024")
     int compressionMinBytes;
 
+    /** How often the adapter lets go of what closed connections left behind ({@link ContainerAdapter#sweep}). */
+    private static final long SWEEP_SECONDS = 5;
+
     private ContainerAdapter adapter = ContainerAdapter.STANDARD;
 
     @PostConstruct
     void chooseAdapter() {
         adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), new TyrusAdapter.Switches(fastUnmask,
-                        skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes), compression())
+                        skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes, releaseClosed), compression())
                 .or(() -> UndertowAdapter.ifPresent(Sockets.class.getClassLoader(), undertowSharedFrames))
                 .orElse(ContainerAdapter.STANDARD);
+        if (adapter != ContainerAdapter.STANDARD) {
+            scheduler.scheduleWithFixedDelay(adapter::sweep, SWEEP_SECONDS, SWEEP_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     /** The container adapter in use. */

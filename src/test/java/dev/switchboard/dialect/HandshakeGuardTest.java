@@ -30,6 +30,7 @@ class HandshakeGuardTest {
     private final AtomicReference<ServletRequest> passed = new AtomicReference<>();
     private final AtomicInteger status = new AtomicInteger(200);
     private final StringWriter body = new StringWriter();
+    private final java.util.concurrent.atomic.AtomicBoolean committed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private HandshakeGuard guard() {
         HandshakeGuard guard = new HandshakeGuard();
@@ -101,6 +102,7 @@ class HandshakeGuardTest {
                         yield null;
                     }
                     case "getStatus" -> status.get();
+                    case "isCommitted" -> committed.get();
                     case "getWriter" -> writer;
                     case "setContentType", "setCharacterEncoding", "setHeader" -> null;
                     default -> throw new UnsupportedOperationException(method.getName());
@@ -115,6 +117,23 @@ class HandshakeGuardTest {
             }
         };
         guard.doFilter(request, response(), chain);
+    }
+
+    @Test
+    void aRequestWhoseResponseIsAlreadyCommittedGoesNoFurther() throws Exception {
+        // the container's second run of an upgraded connection's request (its 101 sent), with its headers emptied
+        // (HandshakeRelease) or kept: neither the default servlet nor Tyrus may see it again
+        committed.set(true);
+        for (Map<String, String> headers : List.of(Map.<String, String>of(),
+                Map.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Key", "x"))) {
+            passed.set(null);
+            status.set(101);
+            body.getBuffer().setLength(0);
+            run(guard(), request("/control/ws", headers));
+            assertNull(passed.get(), headers.toString());
+            assertEquals(101, status.get(), headers.toString());
+            assertEquals("", body.toString(), headers.toString());
+        }
     }
 
     @Test

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class KillRounds {
 
-    private static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 64 * 1024;
     private final FaultSuite suite;
     private final boolean writeBehind = "write-behind".equals(System.getProperty("faults.chat-announce"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -105,10 +105,19 @@ final class KillRounds {
         byte[] data = new byte[80 * CHUNK - 123];
         new Random(round).nextBytes(data);
         int chunks = (data.length + CHUNK - 1) / CHUNK;
-        FaultSocket up = FaultSocket.open(server.port(), "/api/ws?token=" + token);
+        // the uploads' own user: the admin may have used up its open upload sessions (upload.max-sessions-per-user)
+        // before, e.g. in the fuzz, whose mutated file.upload.start frames open real sessions once a service 1 exists
+        String uploader0 = "kill-uploader-" + r;
+        FaultSocket up = FaultSocket.open(server.port(), "/api/ws?token=" + uploaderToken(server, uploader0));
         JsonObject started = upload(up, "file.upload.start", "{\"service_id\":" + files + ",\"upload_group_id\":\"" + r + "\",\"filename\":\"f.bin\","
                 + "\"file_path\":\"kill/" + r + ".bin\",\"file_index\":0,\"total_files\":1,\"total_size\":" + data.length
                 + ",\"total_chunks\":" + chunks + ",\"chunk_size\":" + CHUNK + "}");
+        if (!started.getString("type").equals("file.upload.progress")) {
+            // a round without its upload in flight tests nothing of it: fail now, with the server's answer
+            up.close();
+            suite.failures.add("kill round " + round + ": the upload did not start: " + started);
+            return new long[2];
+        }
         String session = started.getJsonObject("payload").getString("session_id");
         Set<Integer> acked = ConcurrentHashMap.newKeySet();
         List<Integer> order = new ArrayList<>();
@@ -227,7 +236,7 @@ final class KillRounds {
         // the upload: resume, every acknowledged chunk kept, the rest sent, identical file
         int kept;
         boolean identical;
-        try (FaultSocket again = FaultSocket.open(server.port(), "/api/ws?token=" + token)) {
+        try (FaultSocket again = FaultSocket.open(server.port(), "/api/ws?token=" + uploaderToken(server, uploader0))) {
             JsonObject progress = upload(again, "file.upload.resume", "{\"session_id\":\"" + session + "\"}");
             kept = progress.getJsonObject("payload").getInt("chunks_received", -1);
             if (kept < ackedBefore.size()) {
@@ -338,6 +347,11 @@ final class KillRounds {
         return new long[] {seenBefore.size(), lost};
     }
 
+    /** A node token of a user of its own (the server's key signs it, as an identity provider's would). */
+    private static String uploaderToken(AppServer server, String user) throws Exception {
+        return new Tokens(server).rs256(cl -> cl.subject(user).claim("upn", user));
+    }
+
     private static long seq(String id) {
         return Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
     }
@@ -346,7 +360,7 @@ final class KillRounds {
         return Files.exists(p) ? Files.readAllLines(p).size() : 0;
     }
 
-    private static JsonObject upload(FaultSocket ws, String type, String payload) throws Exception {
+    static JsonObject upload(FaultSocket ws, String type, String payload) throws Exception {
         ws.sendText("{\"type\":\"" + type + "\",\"payload\":" + payload + ",\"timestamp\":1}");
         while (true) {
             FaultSocket.Frame f = ws.next(60_000);
@@ -360,13 +374,13 @@ final class KillRounds {
         }
     }
 
-    private static String chunk(String session, int index, byte[] data) {
+    static String chunk(String session, int index, byte[] data) {
         int from = index * CHUNK;
         byte[] part = java.util.Arrays.copyOfRange(data, from, Math.min(data.length, from + CHUNK));
         return "{\"session_id\":\"" + session + "\",\"chunk_index\":" + index + ",\"data\":\"" + Base64.getEncoder().encodeToString(part) + "\"}";
     }
 
-    private static String sha256(byte[] data) throws Exception {
+    static String sha256(byte[] data) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
@@ -377,13 +391,13 @@ final class KillRounds {
         return json(r.body());
     }
 
-    private static JsonObject json(String text) {
+    static JsonObject json(String text) {
         try (var reader = Json.createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }
 
-    private static long service(AppServer server, String token, String body) {
+    static long service(AppServer server, String token, String body) {
         return json(Api.call(server, "POST", "/api/services", token, body)).getJsonNumber("id").longValue();
     }
 

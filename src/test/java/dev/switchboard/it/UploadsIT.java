@@ -203,6 +203,7 @@ class UploadsIT {
                 Uploader.startPayload(serviceId, "g", "f", "x".repeat(1100), 0, 1, 10, 1, 10),
                 Uploader.startPayload(serviceId, "g", "f", "back\\\\slash", 0, 1, 10, 1, 10),
                 Uploader.startPayload(serviceId, "g", "../f", "ok/f", 0, 1, 10, 1, 10),
+                Uploader.startPayload(serviceId, "g".repeat(129), "f", "ok/f", 0, 1, 10, 1, 10),
                 Uploader.startPayload(serviceId, "g", "f", "ok/f", 0, 1, 100L * MB, 100, MB),
                 Uploader.startPayload(serviceId, "g", "f", "ok/f", 0, 1, 10, 5, 10),
                 Uploader.startPayload(serviceId, "g", "f", "ok/f", 3, 2, 10, 1, 10),

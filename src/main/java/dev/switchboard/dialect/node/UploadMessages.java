@@ -19,6 +19,9 @@ final class UploadMessages {
     record Chunk(String sessionId, int index, ByteBuffer data) {
     }
 
+    /** {@code sb_upload_session.upload_group_id} is {@code varchar(128)}. */
+    static final int MAX_GROUP_ID = 128;
+
     private UploadMessages() {
     }
 
@@ -30,6 +33,10 @@ final class UploadMessages {
         String group = text(p, "upload_group_id", true);
         String filename = text(p, "filename", false);
         String filePath = text(p, "file_path", false);
+        if (group.length() > MAX_GROUP_ID) {
+            // the column's width: longer ones failed the insert inside the server (found by the fault suite's fuzz)
+            throw failed("upload_group_id must be at most " + MAX_GROUP_ID + " characters");
+        }
         if (filename.isEmpty() || filename.length() > 255 || filename.contains("/") || filename.contains("\\")
                 || filename.equals(".") || filename.equals("..") || filename.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw failed("filename must be 1 to 255 characters without '/', '\\\\' or control characters");

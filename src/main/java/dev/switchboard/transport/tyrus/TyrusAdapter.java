@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * without an idle timeout ({@link TyrusIdleTimer}), finished frames written once per broadcast through Tyrus's
  * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}), and
  * what the container keeps of the handshake let go of once the connection is open ({@link HandshakeRelease}), and
- * Payara's byte-counting probe taken off upgraded connections ({@link ByteProbes}), and permessage-deflate, which
+ * Payara's byte-counting probe taken off upgraded connections ({@link ByteProbes}), a closed connection's Tyrus
+ * state let go of, which Payara's request cache would keep ({@link ClosedRelease}), and permessage-deflate, which
  * Payara's Tyrus does not have ({@link TyrusDeflate}; {@code websocket.compression.*}).
  * Everything here reaches private fields of Tyrus and Grizzly; each piece falls back to the standard path by
  * itself, and logs once, when the running versions do not have what it expects.
@@ -31,7 +32,7 @@ public final class TyrusAdapter implements ContainerAdapter {
 
     /** Which fast paths are on: each is a setting of its own ({@code switchboard.tyrus.*}, {@code switchboard.grizzly.*}). */
     public record Switches(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites,
-                           boolean releaseHandshake, boolean dropByteProbes) {
+                           boolean releaseHandshake, boolean dropByteProbes, boolean releaseClosed) {
     }
 
     private final Switches on;
@@ -109,6 +110,16 @@ public final class TyrusAdapter implements ContainerAdapter {
         }
         if (on.dropByteProbes()) {
             ByteProbes.drop(session);
+        }
+        if (on.releaseClosed()) {
+            ClosedRelease.track(session);
+        }
+    }
+
+    @Override
+    public void sweep() {
+        if (on.releaseClosed()) {
+            ClosedRelease.sweep();
         }
     }
 

@@ -42,15 +42,25 @@ final class TyrusInput extends ServletInputStream {
 
     private final ServletInputStream in;
     private final FrameUnmasker unmasker;
-    private final Session session;
+    /** Null once the connection is closed and released ({@link ClosedRelease}): Payara keeps this stream long after. */
+    private volatile Session session;
     /** Set once a frame broke the rules: the connection is being closed and nothing more reaches Tyrus. */
     private boolean refused;
 
     TyrusInput(ServletInputStream in, Session session, boolean unmask) {
         this.in = in;
         this.session = session;
-        this.unmasker = new FrameUnmasker(unmask, session == null ? FrameUnmasker.Limits.NONE
-                : text -> text ? session.getMaxTextMessageBufferSize() : session.getMaxBinaryMessageBufferSize());
+        this.unmasker = new FrameUnmasker(unmask, session == null ? FrameUnmasker.Limits.NONE : this::limit);
+    }
+
+    private long limit(boolean text) {
+        Session s = session;
+        return s == null ? 0 : text ? s.getMaxTextMessageBufferSize() : s.getMaxBinaryMessageBufferSize();
+    }
+
+    /** Lets go of the session (and all Tyrus keeps through it) once the connection is closed. */
+    void release() {
+        session = null;
     }
 
     /** Gives the session's upgraded connection the checking (and, with {@code unmask}, unmasking) stream; call it from {@code @OnOpen}. */
@@ -119,6 +129,7 @@ final class TyrusInput extends ServletInputStream {
 
     /** Closes with the violation's code; Tyrus sends the close frame and then closes the socket. */
     private void refuse(FrameUnmasker.Violation v) throws IOException {
+        Session session = this.session;
         String id = session == null ? "?" : session.getId();
         LOG.info(() -> "ws.frame.refused code=" + v.code() + " reason=\"" + v.getMessage() + "\" session=" + id);
         if (session == null) {
