@@ -79,6 +79,22 @@ final class Browser implements AutoCloseable {
         }, timeout, "an element " + css);
     }
 
+    /**
+     * Waits for the element and clicks it. The console redraws lists when a push arrives (a workflow or service
+     * update), so the element found may be replaced before the click: then it is found again and clicked, within the
+     * same wait, rather than the test failing on a stale element.
+     */
+    void click(String css) {
+        until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector(css));
+            if (found.isEmpty() || !found.get(0).isDisplayed()) {
+                return null;
+            }
+            found.get(0).click();
+            return Boolean.TRUE;
+        }, T, "an element to click " + css);
+    }
+
     /** Waits until no element matches. */
     void awaitGone(String css, Duration timeout) {
         until(d -> d.findElements(By.cssSelector(css)).isEmpty() ? Boolean.TRUE : null, timeout, "no element " + css);

@@ -84,7 +84,7 @@ class ConsoleIT {
     }
 
     static void signOut() {
-        browser.await("#sign-out").click();
+        browser.click("#sign-out");
         browser.await("#login-form");
     }
 
@@ -149,7 +149,7 @@ class ConsoleIT {
         browser.screenshot("connections");
 
         browser.go("#/events");
-        browser.await("#hide-beats").click();
+        browser.click("#hide-beats");
         browser.await("#event-tail li[data-event='agent:heartbeat']", LONG);
         browser.screenshot("events");
 
@@ -274,7 +274,7 @@ class ConsoleIT {
                 + "\"dependencies\":{\"transform\":[{\"job\":\"fetch\",\"pipe\":true}],\"report\":[\"fetch\"]}}");
         browser.go("#/workflows/" + id);
         browser.await("#execution-graph g.node[data-job='transform']");
-        browser.await("#start-execution").click();
+        browser.click("#start-execution");
         browser.await("#execution-graph g.node[data-job='fetch'][data-status='running']", LONG);
         browser.screenshot("workflow-running");
         browser.await("#execution-graph g.node[data-job='transform'][data-status='running']", LONG);
@@ -374,12 +374,12 @@ class ConsoleIT {
         browser.go("#/services");
         browser.await("#services-list tr[data-service='seed-data']");
         assertTrue(browser.all("a[href='#/services/new']").isEmpty(), "no New service for a viewer");
-        browser.await("#services-list tr[data-service='seed-data'] a").click();
+        browser.click("#services-list tr[data-service='seed-data'] a");
         WebElement delete = browser.await("#page-services button.danger");
         assertFalse(delete.isEnabled(), "delete is disabled for a viewer");
         assertFalse(browser.await("#upload-form button[type=submit]").isEnabled());
         browser.go("#/workflows");
-        browser.await("#workflows-list a").click();
+        browser.click("#workflows-list a");
         assertFalse(browser.await("#start-execution").isEnabled());
         browser.screenshot("read-only");
 
