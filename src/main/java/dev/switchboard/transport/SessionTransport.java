@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -91,25 +92,13 @@ public final class SessionTransport implements Transport {
     /** Frames that queued behind a write go out in one write through the adapter's writer (see {@link #coalesceBytes}). */
     @Override
     public void sendAll(List<Frame> frames, SendCallback done) {
-        InFlight write = new InFlight(done, System.nanoTime());
-        inFlight = write;
-        try {
-            wire.writeAll(frames, write::finish);
-        } catch (RuntimeException e) {
-            write.finish(e);
-        }
+        throughWire(done, write -> wire.writeAll(frames, write::finish));
     }
 
     @Override
     public void send(Frame frame, SendCallback done) {
         if (wire != null) {
-            InFlight write = new InFlight(done, System.nanoTime());
-            inFlight = write;
-            try {
-                wire.write(frame, write::finish);
-            } catch (RuntimeException e) {
-                write.finish(e);
-            }
+            throughWire(done, write -> wire.write(frame, write::finish));
             return;
         }
         Thread thread = Thread.currentThread();
@@ -121,6 +110,17 @@ public final class SessionTransport implements Transport {
             withApplicationLoader(() -> done.completed(e));
         } finally {
             thread.setContextClassLoader(before);
+        }
+    }
+
+    /** Starts a write through the adapter's writer, watched by {@link #checkWrite} until {@code done} hears. */
+    private void throughWire(SendCallback done, Consumer<InFlight> start) {
+        InFlight write = new InFlight(done, System.nanoTime());
+        inFlight = write;
+        try {
+            start.accept(write);
+        } catch (RuntimeException e) {
+            write.finish(e);
         }
     }
 

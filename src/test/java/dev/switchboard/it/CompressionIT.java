@@ -1,5 +1,7 @@
 package dev.switchboard.it;
 
+import dev.switchboard.transport.ClientInflate;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -7,14 +9,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
@@ -89,9 +89,9 @@ class CompressionIT {
         }
         String answer = raw.handshake().headers().getOrDefault("sec-websocket-extensions", "");
         if (answer.contains("server_no_context_takeover")) {
-            return new String(inflate(f.payload()), StandardCharsets.UTF_8);
+            return new String(ClientInflate.message(f.payload()), StandardCharsets.UTF_8);
         }
-        return new String(inflate(CONTEXTS.computeIfAbsent(raw, r -> new Inflater(true)), f.payload()), StandardCharsets.UTF_8);
+        return new String(ClientInflate.message(CONTEXTS.computeIfAbsent(raw, r -> new Inflater(true)), f.payload()), StandardCharsets.UTF_8);
     }
 
     /** A received message: its frame's first byte and payload, and its text (inflated once, when compressed). */
@@ -120,36 +120,7 @@ class CompressionIT {
         throw new AssertionError("no message:new within 20 s");
     }
 
-    static byte[] inflate(byte[] payload) throws IOException {
-        Inflater inf = new Inflater(true);
-        try {
-            return inflate(inf, payload);
-        } finally {
-            inf.end();
-        }
-    }
 
-    private static byte[] inflate(Inflater inf, byte[] payload) throws IOException {
-        try {
-            byte[] in = Arrays.copyOf(payload, payload.length + 4);
-            in[payload.length + 2] = (byte) 0xFF;
-            in[payload.length + 3] = (byte) 0xFF;
-            inf.setInput(in);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            while (!inf.finished()) {
-                int n = inf.inflate(buf);
-                out.write(buf, 0, n);
-                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
-                    break;
-                }
-            }
-            assertEquals(0, inf.getRemaining(), "the whole payload was inflated");
-            return out.toByteArray();
-        } catch (DataFormatException e) {
-            throw new IOException("not a deflate stream", e);
-        }
-    }
 
     /** A client's compressed payload: raw deflate, sync-flushed, the tail left off. */
     static byte[] deflate(byte[] data) {
