@@ -16,9 +16,10 @@ import java.util.logging.Logger;
  *       which is what calls the endpoint's {@code @OnOpen}, from where this runs;</li>
  *   <li>Grizzly keeps the upgraded HTTP request and its response for the connection's life (the connection's bytes
  *       still pass through them), and with them the header fields of both: each a name and a value chunk made of
- *       three buffers' worth of objects, about 4 KB per connection. The 101 response is sent before {@code @OnOpen}
- *       runs and nothing reads the request's headers after the handshake (Tyrus and the application have their own
- *       copies), so their fields are emptied and their arrays replaced by an empty one.</li>
+ *       three buffers' worth of objects. The 101 response is sent before {@code @OnOpen} runs and nothing reads its
+ *       headers after that, so its fields are emptied and their array replaced by an empty one. The request's are
+ *       kept: Grizzly's HTTP/2 filter looks for an {@code Upgrade: h2c} in them at every read of the connection,
+ *       concurrently with this (emptying them once made such a read fail and drop the connection).</li>
  * </ul>
  * Everything is reached through private fields of Tyrus, Payara's Catalina and Grizzly ({@link TyrusInternals});
  * when a version does not have what this expects, nothing is released (logged once) and nothing else changes.
@@ -47,12 +48,13 @@ final class HandshakeRelease {
             Object catalina = TyrusInternals.read(out, "org.apache.catalina.connector.CoyoteOutputStream", "ob");
             Object response = TyrusInternals.read(catalina, "org.apache.catalina.connector.OutputBuffer", "grizzlyResponse");
             Object responsePacket = TyrusInternals.read(response, "org.glassfish.grizzly.http.server.Response", "response");
-            Object request = TyrusInternals.read(response, "org.glassfish.grizzly.http.server.Response", "request");
-            Object requestPacket = TyrusInternals.read(request, "org.glassfish.grizzly.http.server.Request", "request");
             if (!committed(responsePacket)) {
                 return; // not seen: the 101 is always sent before @OnOpen; then keep everything
             }
-            empty(TyrusInternals.read(requestPacket, HTTP_HEADER, "headers"));
+            // the request's headers stay: Grizzly's HTTP/2 filter reads them (the Upgrade header) for every chunk
+            // of the upgraded connection's input, on whichever worker reads it, also while this runs; emptied here
+            // they made one such read fail (NullPointerException in Http2BaseFilter.checkRequestHeadersOnUpgrade,
+            // the connection dropped with 1006: the fault suite's fuzz, 2026-12-02)
             empty(TyrusInternals.read(responsePacket, HTTP_HEADER, "headers"));
             if (!announced) {
                 announced = true;
