@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  *       still pass through them), and with them the header fields of both: each a name and a value chunk made of
  *       three buffers' worth of objects. The 101 response is sent before {@code @OnOpen} runs and nothing reads its
  *       headers after that, so its fields are emptied and their array replaced by an empty one. The request's are
- *       kept: Grizzly's HTTP/2 filter looks for an {@code Upgrade: h2c} in them at every read of the connection,
+ *       kept: Grizzly's HTTP/2 filter reads their {@code Upgrade} header at every read of the connection,
  *       concurrently with this (emptying them once made such a read fail and drop the connection).</li>
  * </ul>
  * Everything is reached through private fields of Tyrus, Payara's Catalina and Grizzly ({@link TyrusInternals});
@@ -51,10 +51,7 @@ final class HandshakeRelease {
             if (!committed(responsePacket)) {
                 return; // not seen: the 101 is always sent before @OnOpen; then keep everything
             }
-            // the request's headers stay: Grizzly's HTTP/2 filter reads them (the Upgrade header) for every chunk
-            // of the upgraded connection's input, on whichever worker reads it, also while this runs; emptied here
-            // they made one such read fail (NullPointerException in Http2BaseFilter.checkRequestHeadersOnUpgrade,
-            // the connection dropped with 1006: the fault suite's fuzz, 2026-12-02)
+            // not the request's headers (see above): NullPointerException in Http2BaseFilter.checkRequestHeadersOnUpgrade
             empty(TyrusInternals.read(responsePacket, HTTP_HEADER, "headers"));
             if (!announced) {
                 announced = true;
