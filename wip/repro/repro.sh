@@ -14,7 +14,7 @@ java -Xss512k @src/main/payara/jvm.options -jar target/runtime/payara-micro.jar 
 pid=$!
 for i in $(seq 1200); do curl -sf -o /dev/null http://127.0.0.1:$port/health/ready && break; sleep 0.5; done
 curl -sf -o /dev/null http://127.0.0.1:$port/health/ready || { echo "not ready in 600 s"; kill $pid; exit 1; }
-java "$here"/Repro.java $port ${CONNS:-1000} ${CYCLES:-3} $mode > /tmp/repro-$tag.client 2>&1
+java "$here"/${CLIENT:-Repro}.java $port ${CONNS:-1000} ${CYCLES:-3} $mode > /tmp/repro-$tag.client 2>&1
 tail -3 /tmp/repro-$tag.client
 echo "NPE in log: $(grep -c NullPointerException /tmp/repro-$tag.log)  SEVERE: $(grep -c SEVERE /tmp/repro-$tag.log) WARNING: $(grep -c WARNING /tmp/repro-$tag.log)"
 kill $pid; wait $pid 2>/dev/null

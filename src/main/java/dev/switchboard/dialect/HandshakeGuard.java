@@ -89,8 +89,10 @@ public class HandshakeGuard extends HttpFilter {
             // default servlet, whose error page failed on the committed response (a WARNING with an
             // IllegalStateException per connection); with the headers kept (release-handshake=false) HTTP workers
             // were seen waiting in Tyrus's upgrade latch, most likely Tyrus upgrading the dead connection again.
-            // Nothing can be answered: stop here.
-            LOG.fine(() -> "ws.request.redispatched-after-commit path=\"" + printable(request.getRequestURI()) + "\"");
+            // Nothing can be answered: stop here. A warning: it means the connection was read after its upgrade
+            // ended, with a request object Grizzly had already recycled (transport.tyrus.LateReads prevents it on
+            // Payara), and another request may be using that object.
+            LOG.warning(() -> "ws.request.redispatched-after-commit path=\"" + printable(request.getRequestURI()) + "\"");
             return;
         }
         if (!upgradeAttempt(request)) {

@@ -18,6 +18,13 @@ public interface ContainerAdapter {
     default void opened(Session session) {
     }
 
+    /**
+     * Called first in every endpoint's {@code @OnClose}, which the container calls before it ends the upgraded
+     * request: for what must be cut off from the connection before that request is reused.
+     */
+    default void closed(Session session) {
+    }
+
     /** The session's own frame writer, or {@code null} for the standard {@code sendText} path. */
     default FrameWriter writer(Session session) {
         return null;

@@ -78,6 +78,11 @@ public class Sockets {
     @ConfigProperty(name = "switchboard.tyrus.release-closed", defaultValue = "true")
     boolean releaseClosed;
 
+    /** Payara: see {@link TyrusAdapter}. */
+    @Inject
+    @ConfigProperty(name = "switchboard.grizzly.drop-late-reads", defaultValue = "true")
+    boolean dropLateReads;
+
     /** WildFly: see {@link UndertowAdapter}. */
     @Inject
     @ConfigProperty(name = "switchboard.undertow.shared-frames", defaultValue = "true")
@@ -101,7 +106,8 @@ public class Sockets {
     @PostConstruct
     void chooseAdapter() {
         adapter = TyrusAdapter.ifPresent(Sockets.class.getClassLoader(), new TyrusAdapter.Switches(fastUnmask,
-                        skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes, releaseClosed), compression())
+                        skipTyrusIdleTimer, rawFrames, directWrites, releaseHandshake, dropByteProbes, releaseClosed, dropLateReads),
+                        compression())
                 .or(() -> UndertowAdapter.ifPresent(Sockets.class.getClassLoader(), undertowSharedFrames))
                 .orElse(ContainerAdapter.STANDARD);
         if (adapter != ContainerAdapter.STANDARD) {
@@ -147,6 +153,11 @@ public class Sockets {
         return new SessionTransport(session, writeTimeoutSeconds * 1000, executor, coalesceBytes,
                 adapter.writer(session))
                 .withClientAddress(adapter.clientAddress(session));
+    }
+
+    /** Call it first in every endpoint's {@code @OnClose}, whatever the endpoint did with the session. */
+    public void closed(Session session) {
+        adapter.closed(session);
     }
 
     /** Runs work once after a delay, off any socket thread (deadlines such as vault's authentication timeout). */

@@ -158,6 +158,98 @@ class SlowClientIT {
     }
 
     /** Connections the server closed for an overflowing queue or a write that failed or timed out. */
+    /**
+     * What a client still sends after the server closed it as a slow consumer must never reach an HTTP request object
+     * of the container's again. The server closes it while its write queue is full (the client reads nothing), so the
+     * TCP connection stays until that queue drains; the client's frames meanwhile are read by the container. On Payara
+     * Grizzly had already recycled the connection's upgrade request for other requests to use, and ran those frames
+     * through it: through the servlet filters again ({@code ws.request.redispatched-after-commit} in the log, once per
+     * such connection in {@code wip/repro}) or, when an ordinary request had taken that object from the cache, both at
+     * once, failing the ordinary one ({@code NullPointerException}s). With {@code switchboard.grizzly.drop-late-reads}
+     * (the default) those reads are dropped: the log has no such record, and HTTP requests made meanwhile all succeed.
+     */
+    @Test
+    void whatAClosedSlowConsumerStillSendsReachesNoRecycledRequest() throws Exception {
+        AppServer server = SharedServer.get();
+        String token = Api.adminToken(server);
+        int logFrom = server.log().length();
+        double closedBefore = slowOrFailedCloses(server);
+        AtomicBoolean polling = new AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger polled = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> failedPolls = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread poller = new Thread(() -> {
+            while (polling.get()) {
+                try {
+                    int status = Api.get(server, "/health/ready").status();
+                    polled.incrementAndGet();
+                    if (status != 200) {
+                        failedPolls.add("status " + status);
+                    }
+                } catch (RuntimeException e) {
+                    failedPolls.add(e.toString());
+                }
+            }
+        });
+        poller.start();
+        int stuckClients = 3;
+        List<RawWebSocket> stuck = new ArrayList<>();
+        try {
+            for (int i = 0; i < stuckClients; i++) {
+                RawWebSocket ws = RawWebSocket.open(server.port(), "/api/ws?token=" + token, Map.of(), 2048);
+                assertEquals(101, ws.handshake().status());
+                stuck.add(ws);
+            }
+            // each answer is an error frame of ~170 bytes; they share the user's 2,000/s limit
+            String junk = "{\"type\":\"" + "x".repeat(64) + "\"}";
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            List<RawWebSocket> open = new ArrayList<>(stuck);
+            while (!open.isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the stuck clients were not all closed within 120 s");
+                for (java.util.Iterator<RawWebSocket> it = open.iterator(); it.hasNext(); ) {
+                    RawWebSocket ws = it.next();
+                    try {
+                        for (int k = 0; k < 55; k++) {
+                            ws.sendText(junk);
+                        }
+                    } catch (IOException e) {
+                        it.remove(); // the server has ended the connection
+                    }
+                }
+                if (slowOrFailedCloses(server) >= closedBefore + stuckClients) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(slowOrFailedCloses(server) >= closedBefore + stuckClients, "every stuck client closed as a slow consumer");
+            // the server closed them; now each says something more (its connection is still there: its queue is full)
+            int sentAfter = 0;
+            for (int round = 0; round < 3; round++) {
+                for (RawWebSocket ws : stuck) {
+                    try {
+                        ws.sendFrame(0x9, new byte[] {1});
+                        ws.sendText("{\"type\":\"ping\"}");
+                        sentAfter++;
+                    } catch (IOException e) {
+                        // already gone: nothing more to send on it
+                    }
+                }
+                Thread.sleep(300);
+            }
+            Thread.sleep(1000);
+            String log = server.log().substring(logFrom);
+            assertEquals(0, log.split("ws.request.redispatched-after-commit", -1).length - 1,
+                    "a closed connection's late frames were run as an HTTP request again (" + sentAfter + " sends after the close)");
+            assertTrue(failedPolls.isEmpty(), "HTTP requests failed meanwhile: " + failedPolls);
+            System.out.println("it.slow-consumer.late-reads sends-after-close=" + sentAfter + " polls=" + polled.get());
+        } finally {
+            polling.set(false);
+            poller.join(10_000);
+            for (RawWebSocket ws : stuck) {
+                ws.close();
+            }
+        }
+    }
+
     private static double slowOrFailedCloses(AppServer server) {
         return Api.get(server, "/metrics").body().lines()
                 .filter(l -> l.startsWith("switchboard_slow_consumer_drops_total") || l.startsWith("switchboard_write_failures_total"))

@@ -121,7 +121,8 @@ public class ControlEndpoint {
     }
 
     @OnClose
-    public void close() {
+    public void close(Session session) {
+        sockets.closed(session);
         if (connection != null) {
             hub.closed(connection);
         }

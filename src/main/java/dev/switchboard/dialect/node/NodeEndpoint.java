@@ -232,7 +232,8 @@ public class NodeEndpoint {
     }
 
     @OnClose
-    public void close(CloseReason reason) {
+    public void close(Session session, CloseReason reason) {
+        sockets.closed(session);
         if (connection != null) {
             hub.closed(connection);
         }

@@ -356,7 +356,8 @@ public class RtcEndpoint {
     }
 
     @OnClose
-    public void close(CloseReason reason) {
+    public void close(Session session, CloseReason reason) {
+        sockets.closed(session);
         if (connection != null) {
             ended(connection);
         }

@@ -238,7 +238,8 @@ public class VaultEndpoint {
     }
 
     @OnClose
-    public void close() {
+    public void close(Session session) {
+        sockets.closed(session);
         if (authDeadline != null) {
             authDeadline.cancel(false);
         }

@@ -283,7 +283,8 @@ public class WorkspaceEndpoint implements WorkspaceRoster.Member {
     }
 
     @OnClose
-    public void close(CloseReason reason) {
+    public void close(Session session, CloseReason reason) {
+        sockets.closed(session);
         left();
     }
 

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * writer ({@link TyrusWire}) and, on plain connections, straight to Grizzly's write queue ({@link GrizzlyWire}), and
  * what the container keeps of the handshake let go of once the connection is open ({@link HandshakeRelease}), and
  * Payara's byte-counting probe taken off upgraded connections ({@link ByteProbes}), a closed connection's Tyrus
- * state let go of, which Payara's request cache would keep ({@link ClosedRelease}), and permessage-deflate, which
+ * state let go of, which Payara's request cache would keep ({@link ClosedRelease}), what a closed connection still
+ * sends kept from the recycled request it would otherwise reach ({@link LateReads}), and permessage-deflate, which
  * Payara's Tyrus does not have ({@link TyrusDeflate}; {@code websocket.compression.*}).
  * Everything here reaches private fields of Tyrus and Grizzly; each piece falls back to the standard path by
  * itself, and logs once, when the running versions do not have what it expects.
@@ -32,7 +33,8 @@ public final class TyrusAdapter implements ContainerAdapter {
 
     /** Which fast paths are on: each is a setting of its own ({@code switchboard.tyrus.*}, {@code switchboard.grizzly.*}). */
     public record Switches(boolean fastUnmask, boolean skipIdleTimer, boolean rawFrames, boolean directWrites,
-                           boolean releaseHandshake, boolean dropByteProbes, boolean releaseClosed) {
+                           boolean releaseHandshake, boolean dropByteProbes, boolean releaseClosed,
+                           boolean dropLateReads) {
     }
 
     private final Switches on;
@@ -113,6 +115,16 @@ public final class TyrusAdapter implements ContainerAdapter {
         }
         if (on.releaseClosed()) {
             ClosedRelease.track(session);
+        }
+        if (on.dropLateReads()) {
+            LateReads.track(session);
+        }
+    }
+
+    @Override
+    public void closed(Session session) {
+        if (on.dropLateReads()) {
+            LateReads.stop(session);
         }
     }
 
