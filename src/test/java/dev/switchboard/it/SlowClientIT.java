@@ -71,10 +71,11 @@ class SlowClientIT {
                 } while (frame.opcode() != 0x8);
             } catch (SocketTimeoutException e) {
                 throw new AssertionError("the stuck client was never closed (read " + answers + " answers)", e);
-            } catch (java.net.SocketException reset) {
+            } catch (java.net.SocketException | java.io.EOFException reset) {
                 // the server closed it while the flood's bytes still lay unread in its socket: the kernel answers
-                // that with a reset, which throws away the close frame before this client reads it. Then the
-                // server's own counters say why it closed the connection.
+                // that with a reset, which throws away the close frame before this client reads it; or (seen on
+                // Liberty) the container ended the TCP connection without the close frame it could not write to a
+                // client that read nothing. Then the server's own counters say why it closed the connection.
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (slowOrFailedCloses(server) <= closedBefore && System.nanoTime() < deadline) {
                     Thread.sleep(100);
@@ -166,7 +167,7 @@ class SlowClientIT {
      * through it: through the servlet filters again ({@code ws.request.redispatched-after-commit} in the log, once per
      * such connection in {@code wip/repro}) or, when an ordinary request had taken that object from the cache, both at
      * once, failing the ordinary one ({@code NullPointerException}s). With {@code switchboard.grizzly.drop-late-reads}
-     * (the default) those reads are dropped: the log has no such record, and HTTP requests made meanwhile all succeed.
+     * (the default) those reads are dropped: the log has no such record, and HTTP requests made meanwhile ({@code /metrics}) all succeed.
      */
     @Test
     void whatAClosedSlowConsumerStillSendsReachesNoRecycledRequest() throws Exception {
@@ -180,13 +181,15 @@ class SlowClientIT {
         Thread poller = new Thread(() -> {
             while (polling.get()) {
                 try {
-                    int status = Api.get(server, "/health/ready").status();
+                    int status = Api.get(server, "/metrics").status();
                     polled.incrementAndGet();
-                    if (status != 200) {
+                    if (status != 200 && failedPolls.size() < 10) {
                         failedPolls.add("status " + status);
                     }
                 } catch (RuntimeException e) {
-                    failedPolls.add(e.toString());
+                    if (failedPolls.size() < 10) {
+                        failedPolls.add(e.toString());
+                    }
                 }
             }
         });
